@@ -1,0 +1,89 @@
+import { Code } from "@connectrpc/connect";
+
+/**
+ * The one error type the core throws on purpose.
+ *
+ * `reason` comes from the closed, append-only registry below. Each entry fixes
+ * the gRPC code, the HTTP status Zaqar answers and Zaqar's error title, so every
+ * transport renders the same error the same way. Retired reasons are never
+ * reused. `description` is Zaqar's text for the case, verbatim (clients and
+ * Zaqar's own tests match substrings of it).
+ */
+export const reasons = {
+  /** Validation failure: Zaqar's ValidationFailed ("Invalid API request"). */
+  INVALID_REQUEST: { grpc: Code.InvalidArgument, http: 400, title: "Invalid API request" },
+  /** Body could not be parsed or has the wrong shape or types. */
+  INVALID_BODY: { grpc: Code.InvalidArgument, http: 400, title: "Invalid request body" },
+  /** Queue name or project id does not match Zaqar's rules. */
+  INVALID_QUEUE_NAME: { grpc: Code.InvalidArgument, http: 400, title: "Invalid queue identification" },
+  /** The project id is missing from the call. */
+  PROJECT_MISSING: { grpc: Code.InvalidArgument, http: 400, title: "Project-Id Missing" },
+  /** The client id is missing from a call that needs it. */
+  CLIENT_ID_MISSING: { grpc: Code.InvalidArgument, http: 400, title: "Missing header value" },
+  QUEUE_NOT_FOUND: { grpc: Code.NotFound, http: 404, title: "Not found" },
+  MESSAGE_NOT_FOUND: { grpc: Code.NotFound, http: 404, title: "Not found" },
+  CLAIM_NOT_FOUND: { grpc: Code.NotFound, http: 404, title: "Not found" },
+  /** A message under a live claim was deleted without its claim id, or with another live claim's id. */
+  MESSAGE_CLAIMED: { grpc: Code.PermissionDenied, http: 403, title: "Unable to delete" },
+  /** Delete named a claim that does not exist (or expired). */
+  CLAIM_GONE: { grpc: Code.FailedPrecondition, http: 400, title: "Unable to delete" },
+  /** Delete named a live claim, but the message is not claimed. */
+  MESSAGE_NOT_CLAIMED: { grpc: Code.FailedPrecondition, http: 400, title: "Unable to delete" },
+  /** JSON-patch conflict (replace/remove of an absent key), duplicates. */
+  CONFLICT: { grpc: Code.AlreadyExists, http: 409, title: "Resource conflict" },
+  /** Policy denial (e.g. health without the admin role). */
+  NOT_AUTHORIZED: { grpc: Code.PermissionDenied, http: 403, title: "Not authorized" },
+  /** The storage backend did not answer; the client may retry. */
+  STORAGE_UNAVAILABLE: { grpc: Code.Unavailable, http: 503, title: "Service temporarily unavailable" },
+  /**
+   * Internal: the queue's metadata changed since the caller validated against
+   * it (optimistic concurrency on post). Handlers retry; never reaches a client.
+   */
+  QUEUE_VERSION_MISMATCH: { grpc: Code.Aborted, http: 503, title: "Service temporarily unavailable" },
+} as const;
+
+export type Reason = keyof typeof reasons;
+
+export class ZaqarError extends Error {
+  override readonly name = "ZaqarError";
+  readonly reason: Reason;
+  readonly meta: Readonly<Record<string, string>>;
+
+  constructor(reason: Reason, description: string, options: { cause?: unknown; meta?: Record<string, string> } = {}) {
+    super(description, options.cause === undefined ? undefined : { cause: options.cause });
+    this.reason = reason;
+    this.meta = options.meta ?? {};
+  }
+
+  get description(): string {
+    return this.message;
+  }
+}
+
+export function isZaqarError(err: unknown, reason?: Reason): err is ZaqarError {
+  return err instanceof ZaqarError && (reason === undefined || err.reason === reason);
+}
+
+/** What every transport sends for an error: a gRPC code, a description and (for ZaqarErrors) the detail. */
+export interface ErrorView {
+  code: Code;
+  description: string;
+  detail?: { reason: Reason; title: string; httpStatus: number; meta: Record<string, string> };
+}
+
+/**
+ * Maps any thrown value to what goes on the wire. Unexpected errors never leak
+ * their message: the caller logs them (with the cause chain) and the client
+ * gets a generic internal error, which edges answer as Zaqar's 503.
+ */
+export function viewError(err: unknown): ErrorView {
+  if (err instanceof ZaqarError) {
+    const entry = reasons[err.reason];
+    return {
+      code: entry.grpc,
+      description: err.description,
+      detail: { reason: err.reason, title: entry.title, httpStatus: entry.http, meta: { ...err.meta } },
+    };
+  }
+  return { code: Code.Internal, description: "internal error" };
+}

@@ -1,0 +1,250 @@
+/**
+ * The storage contract of the core.
+ *
+ * Two drivers implement it and must behave identically (the shared behaviour
+ * suite in test/core/storage/conformance.ts proves it): `memory` (the embedded
+ * default and the reference model) and `redis` (production; one Lua script per
+ * atomic operation).
+ *
+ * Rules every implementation follows:
+ * - Every method takes the scope first: the project, and the queue where one is
+ *   involved. Stores never read a request context. Two projects never see each
+ *   other's queues, messages or claims, whatever ids they pass.
+ * - Inputs are already validated by the service layer (names, ranges, sizes);
+ *   drivers do not re-validate them, but they must not crash or corrupt data on
+ *   ids they do not know (any string may arrive as a message or claim id).
+ * - Time comes from the injected Clock (Unix ms). A message is live while
+ *   `now < expiresAtMs`; a claim is live while `now < claim.expiresAtMs`.
+ *   Expired messages are never returned and never counted; an expired claim
+ *   behaves exactly like a released one.
+ * - Failure is signalled only by throwing ZaqarError. An unreachable backend
+ *   throws STORAGE_UNAVAILABLE. Other reasons are listed per method.
+ * - Records returned are plain data, never live views of storage.
+ */
+import type { Clock } from "../clock.ts";
+
+/** A project. */
+export interface ProjectScope {
+  readonly project: string;
+}
+
+/** One queue of one project. */
+export interface Scope extends ProjectScope {
+  readonly queue: string;
+}
+
+/** Queue metadata as stored: a JSON object, reserved `_` attributes included. */
+export type QueueMetadata = Record<string, unknown>;
+
+/**
+ * What the service layer needs to know about a queue before posting to it.
+ * `version` changes whenever the metadata changes and when the queue is
+ * deleted and re-created; it is "" for a queue that does not exist.
+ */
+export interface QueueInfo {
+  readonly exists: boolean;
+  readonly metadata: QueueMetadata;
+  readonly version: string;
+}
+
+export interface QueueListPage {
+  /** Ordered by name, byte order. */
+  readonly queues: ReadonlyArray<{ readonly name: string; readonly metadata?: QueueMetadata }>;
+  /** Number of queues in the project, only when asked for. */
+  readonly count?: number;
+}
+
+export interface QueueStats {
+  /** Live messages under a live claim. */
+  readonly claimed: number;
+  /** Live messages not under a live claim (delayed ones included). */
+  readonly free: number;
+  /** claimed + free. */
+  readonly total: number;
+  /** Oldest and newest live messages by enqueue order; absent when total is 0. */
+  readonly oldest?: MessageStamp;
+  readonly newest?: MessageStamp;
+}
+
+export interface MessageStamp {
+  readonly id: string;
+  readonly createdAtMs: number;
+}
+
+/** A message to post. */
+export interface NewMessage {
+  /** JSON text of the body, stored and returned byte for byte. */
+  readonly body: string;
+  /** Seconds. */
+  readonly ttl: number;
+  /** Seconds the message stays invisible to claims and default listings; 0 for none. */
+  readonly delay: number;
+}
+
+/** A message as stored. */
+export interface StoredMessage {
+  readonly id: string;
+  /** JSON text of the body, byte for byte as posted. */
+  readonly body: string;
+  /** Current TTL in seconds (claims may extend it to claim ttl + grace). */
+  readonly ttl: number;
+  readonly createdAtMs: number;
+  readonly expiresAtMs: number;
+  /** Visible to claims from this time on (createdAtMs + delay). */
+  readonly visibleAtMs: number;
+  /** Client id of the producer. */
+  readonly clientId: string;
+  /** The live claim holding the message, or null. */
+  readonly claimId: string | null;
+  /** How many claims have taken this message so far. */
+  readonly claimCount: number;
+  /** Opaque paging marker: list after this message by passing it as `marker`. */
+  readonly marker: string;
+}
+
+export interface ListMessagesOptions {
+  /** Marker of the last message of the previous page; undefined to start at the oldest. */
+  readonly marker?: string;
+  readonly limit: number;
+  /** Include messages whose clientId equals `clientId`. */
+  readonly echo: boolean;
+  /** The caller's client id (compared with the producer's when echo is false). */
+  readonly clientId: string;
+  readonly includeClaimed: boolean;
+  readonly includeDelayed: boolean;
+}
+
+export interface ClaimOptions {
+  /** Claim lease, seconds. */
+  readonly ttl: number;
+  /** Extra life given to messages that would expire before the claim, seconds. */
+  readonly grace: number;
+  /** Most messages to take. */
+  readonly limit: number;
+}
+
+export interface ClaimRecord {
+  readonly id: string;
+  /** Current claim TTL in seconds. */
+  readonly ttl: number;
+  /** When the claim was created or last renewed. */
+  readonly updatedAtMs: number;
+  readonly expiresAtMs: number;
+  /** Live messages the claim still holds, in enqueue order. */
+  readonly messages: readonly StoredMessage[];
+}
+
+export interface QueueStore {
+  /**
+   * Creates the queue with the given metadata if it does not exist; returns
+   * true when it was created. An existing queue's metadata is not changed.
+   */
+  create(scope: Scope, metadata: QueueMetadata): Promise<boolean>;
+  /** Queue existence, metadata and version (see QueueInfo). */
+  info(scope: Scope): Promise<QueueInfo>;
+  /**
+   * Replaces the metadata if the queue's version still equals `ifVersion`.
+   * Throws QUEUE_NOT_FOUND when the queue does not exist and
+   * QUEUE_VERSION_MISMATCH when it changed meanwhile (the caller re-reads and retries).
+   */
+  setMetadata(scope: Scope, metadata: QueueMetadata, ifVersion: string): Promise<void>;
+  /**
+   * One page of the project's queues after `marker` (a queue name; queues whose
+   * name sorts after it). `detailed` adds the stored metadata; `withCount` adds
+   * the project's queue count.
+   */
+  list(
+    scope: ProjectScope,
+    options: { readonly marker?: string; readonly limit: number; readonly detailed: boolean; readonly withCount: boolean },
+  ): Promise<QueueListPage>;
+  /** Deletes the queue, its messages and its claims. No error when absent. */
+  delete(scope: Scope): Promise<void>;
+  /** Exact counts of live messages; never scans the whole queue. */
+  stats(scope: Scope): Promise<QueueStats>;
+}
+
+export interface MessageStore {
+  /**
+   * Posts the messages in one atomic step, in order (FIFO by a per-queue
+   * monotonic sequence), all with createdAtMs = now, and returns their new ids
+   * in the same order. Creates the queue (empty metadata) when absent.
+   * `ifVersion` is the QueueInfo.version the caller validated the batch
+   * against; when the queue's version differs nothing is stored and
+   * QUEUE_VERSION_MISMATCH is thrown.
+   */
+  post(scope: Scope, messages: readonly NewMessage[], options: { readonly clientId: string; readonly ifVersion: string }): Promise<string[]>;
+  /**
+   * One page of live messages after `marker`, oldest first, filtered as the
+   * options say. May return fewer than `limit` while more exist further on
+   * (callers page until an empty page). An unknown or malformed marker lists
+   * from the oldest message. An unknown queue gives an empty page.
+   */
+  list(scope: Scope, options: ListMessagesOptions): Promise<StoredMessage[]>;
+  /**
+   * One live message, claimed or delayed alike. Throws QUEUE_NOT_FOUND when the
+   * queue does not exist and MESSAGE_NOT_FOUND when the message does not (or expired).
+   */
+  get(scope: Scope, id: string): Promise<StoredMessage>;
+  /** The live messages among `ids`, in the order of `ids`, skipping unknown ones. */
+  getMany(scope: Scope, ids: readonly string[]): Promise<StoredMessage[]>;
+  /**
+   * Deletes one message, atomically with its claim check:
+   * - message or queue absent/expired: no-op;
+   * - claimId null: deletes an unclaimed message, throws MESSAGE_CLAIMED when a live claim holds it;
+   * - claimId given: throws CLAIM_GONE when no live claim has that id (the message stays),
+   *   MESSAGE_NOT_CLAIMED when the message is not claimed, MESSAGE_CLAIMED when another live
+   *   claim holds it; deletes it (and removes it from the claim) when that claim holds it.
+   */
+  delete(scope: Scope, id: string, claimId: string | null): Promise<void>;
+  /** Deletes the listed messages whether claimed or not, in one atomic step. Unknown ids are ignored. */
+  deleteMany(scope: Scope, ids: readonly string[]): Promise<void>;
+  /**
+   * Atomically takes up to `limit` messages a claim would take (oldest first,
+   * free, visible, live) and deletes them. Each is returned with a fresh
+   * transient claimId and its claimCount before the pop.
+   */
+  pop(scope: Scope, limit: number): Promise<StoredMessage[]>;
+}
+
+export interface ClaimStore {
+  /**
+   * Atomically claims up to `limit` messages: oldest first, skipping (each on
+   * its own) messages under a live claim, delayed ones and expired ones. No
+   * message is ever in two live claims. Each claimed message gets claimCount+1,
+   * and when it would expire before now + ttl its TTL becomes ttl + grace and
+   * its expiry now + ttl + grace. Returns null (and creates no claim) when no
+   * message could be claimed, including for an unknown queue.
+   */
+  create(scope: Scope, options: ClaimOptions): Promise<ClaimRecord | null>;
+  /** A live claim. Throws CLAIM_NOT_FOUND when absent or expired (or the queue is absent). */
+  get(scope: Scope, id: string): Promise<ClaimRecord>;
+  /**
+   * Renews a live claim: expiry = now + ttl, ttl = ttl, updatedAtMs = now;
+   * each message it holds gets the new claim expiry and, when it would expire
+   * before it, TTL ttl + grace and expiry now + ttl + grace.
+   * Throws CLAIM_NOT_FOUND when absent or expired.
+   */
+  update(scope: Scope, id: string, options: { readonly ttl: number; readonly grace: number }): Promise<void>;
+  /** Releases a claim: its messages are free at once (extended TTLs stay). No error when absent. */
+  delete(scope: Scope, id: string): Promise<void>;
+}
+
+/** Features a driver offers, after Zaqar's Capabilities. */
+export type Capability = "fifo" | "claims" | "durable" | "aod" | "high_throughput";
+
+export interface StorageDriver {
+  readonly name: "memory" | "redis";
+  readonly capabilities: ReadonlySet<Capability>;
+  readonly queues: QueueStore;
+  readonly messages: MessageStore;
+  readonly claims: ClaimStore;
+  /** True when the backend answers. Never throws. */
+  ping(): Promise<boolean>;
+  /** Releases connections and timers. */
+  close(): Promise<void>;
+}
+
+/** What every driver factory takes. */
+export interface DriverDeps {
+  readonly clock: Clock;
+}
