@@ -18,8 +18,14 @@ export const reasons = {
   INVALID_QUEUE_NAME: { grpc: Code.InvalidArgument, http: 400, title: "Invalid queue identification" },
   /** The project id is missing from the call. */
   PROJECT_MISSING: { grpc: Code.InvalidArgument, http: 400, title: "Project-Id Missing" },
+  /** The project id is present but empty. */
+  PROJECT_EMPTY: { grpc: Code.InvalidArgument, http: 400, title: "Empty project header not allowed" },
   /** The client id is missing from a call that needs it. */
   CLIENT_ID_MISSING: { grpc: Code.InvalidArgument, http: 400, title: "Missing header value" },
+  /** The client id is not a UUID (client_id_uuid_safe = strict). */
+  CLIENT_ID_MALFORMED: { grpc: Code.InvalidArgument, http: 400, title: "Wrong UUID value" },
+  /** The client id's length is out of range (client_id_uuid_safe = off); Zaqar puts the text in the title. */
+  CLIENT_ID_LENGTH: { grpc: Code.InvalidArgument, http: 400, title: "Length of client id must be at least 10 and no greater than 36." },
   QUEUE_NOT_FOUND: { grpc: Code.NotFound, http: 404, title: "Not found" },
   MESSAGE_NOT_FOUND: { grpc: Code.NotFound, http: 404, title: "Not found" },
   CLAIM_NOT_FOUND: { grpc: Code.NotFound, http: 404, title: "Not found" },

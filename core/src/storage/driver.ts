@@ -204,6 +204,12 @@ export interface MessageStore {
    * transient claimId and its claimCount before the pop.
    */
   pop(scope: Scope, limit: number): Promise<StoredMessage[]>;
+  /**
+   * Deletes every message of the queue (claimed, delayed or not) and every
+   * claim, keeping the queue and its metadata. No error when the queue is absent.
+   * (Added after the first drivers: implement it in both.)
+   */
+  purge(scope: Scope): Promise<void>;
 }
 
 export interface ClaimStore {

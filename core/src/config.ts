@@ -1,0 +1,85 @@
+/**
+ * The core's configuration, read from ZAQAR_* environment variables once at
+ * start-up into a frozen object. Every problem is reported at once.
+ */
+import { defaultLimits, type Limits } from "./limits.ts";
+
+export interface CoreConfig {
+  /** ZAQAR_STORE: "memory" (embedded, default) or "redis". */
+  readonly store: "memory" | "redis";
+  /** ZAQAR_REDIS_URL: redis://[:password@]host:port[/db] (used when store is redis). */
+  readonly redisUrl: string;
+  /** ZAQAR_CORE_LISTEN: host:port of the native gRPC server (edges and internal services). */
+  readonly grpcListen: { readonly host: string; readonly port: number };
+  /** ZAQAR_CORE_CONNECT_LISTEN: host:port serving gRPC, gRPC-Web and Connect over h2c; "off" disables it. */
+  readonly connectListen: { readonly host: string; readonly port: number } | null;
+  /** ZAQAR_LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent). */
+  readonly logLevel: string;
+  /** ZAQAR_CLIENT_ID_UUID_SAFE: "strict" (Client-ID must be a UUID) or "off" (length 10..36 only). */
+  readonly clientIdUuidSafe: "strict" | "off";
+  readonly minLengthClientId: number;
+  readonly maxLengthClientId: number;
+  /** Product limits; each can be set as ZAQAR_<NAME_IN_SNAKE_CASE>, e.g. ZAQAR_MAX_MESSAGES_POST_SIZE. */
+  readonly limits: Limits;
+}
+
+const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+
+export function parseHostPort(value: string): { host: string; port: number } | null {
+  const match = /^(.*):(\d{1,5})$/.exec(value);
+  if (!match) return null;
+  const port = Number(match[2]);
+  if (port > 65535) return null;
+  const host = (match[1] as string).replace(/^\[(.*)\]$/, "$1") || "127.0.0.1";
+  return { host, port };
+}
+
+const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+
+export function readCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
+  const problems: string[] = [];
+  const text = (name: string, fallback: string): string => env[name] ?? fallback;
+  const int = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    if (!/^\d+$/.test(raw)) {
+      problems.push(`${name} must be a non-negative integer, got "${raw}"`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const address = (name: string, fallback: string) => {
+    const value = text(name, fallback);
+    const parsed = parseHostPort(value);
+    if (!parsed) problems.push(`${name} must be host:port, got "${value}"`);
+    return parsed ?? { host: "127.0.0.1", port: 0 };
+  };
+
+  const store = text("ZAQAR_STORE", "memory");
+  if (store !== "memory" && store !== "redis") problems.push(`ZAQAR_STORE must be "memory" or "redis", got "${store}"`);
+  const redisUrl = text("ZAQAR_REDIS_URL", "redis://127.0.0.1:6379/0");
+  if (!/^rediss?:\/\//.test(redisUrl)) problems.push(`ZAQAR_REDIS_URL must start with redis:// or rediss://`);
+  const logLevel = text("ZAQAR_LOG_LEVEL", "info");
+  if (!LEVELS.has(logLevel)) problems.push(`ZAQAR_LOG_LEVEL must be one of ${[...LEVELS].join(", ")}`);
+  const uuidSafe = text("ZAQAR_CLIENT_ID_UUID_SAFE", "strict");
+  if (uuidSafe !== "strict" && uuidSafe !== "off") problems.push(`ZAQAR_CLIENT_ID_UUID_SAFE must be "strict" or "off"`);
+  const connectRaw = text("ZAQAR_CORE_CONNECT_LISTEN", "127.0.0.1:7071");
+
+  const limits = Object.fromEntries(
+    Object.entries(defaultLimits).map(([key, value]) => [key, int(`ZAQAR_${snake(key)}`, value)]),
+  ) as unknown as Limits;
+
+  const config: CoreConfig = {
+    store: store as CoreConfig["store"],
+    redisUrl,
+    grpcListen: address("ZAQAR_CORE_LISTEN", "127.0.0.1:7070"),
+    connectListen: connectRaw === "off" ? null : address("ZAQAR_CORE_CONNECT_LISTEN", "127.0.0.1:7071"),
+    logLevel,
+    clientIdUuidSafe: uuidSafe as CoreConfig["clientIdUuidSafe"],
+    minLengthClientId: int("ZAQAR_MIN_LENGTH_CLIENT_ID", 10),
+    maxLengthClientId: int("ZAQAR_MAX_LENGTH_CLIENT_ID", 36),
+    limits: Object.freeze(limits),
+  };
+  if (problems.length > 0) throw new Error(`invalid core configuration:\n  - ${problems.join("\n  - ")}`);
+  return Object.freeze(config);
+}

@@ -1,0 +1,52 @@
+/**
+ * Wires the core from its parts: storage → handlers → dispatcher → servers.
+ * main.ts and the tests both start the core through here.
+ */
+import type { Logger } from "pino";
+import { systemClock, type Clock } from "./clock.ts";
+import type { CoreConfig } from "./config.ts";
+import { createHandlers } from "./service/handlers.ts";
+import { createQueueCache } from "./service/queue-cache.ts";
+import { createStorage } from "./storage/index.ts";
+import type { StorageDriver } from "./storage/driver.ts";
+import { createConnectServer } from "./transport/connect-server.ts";
+import { createDispatcher } from "./transport/dispatch.ts";
+import { createGrpcServer } from "./transport/grpc-server.ts";
+
+export interface RunningCore {
+  readonly grpcPort: number;
+  /** null when the Connect listener is off. */
+  readonly connectPort: number | null;
+  readonly driver: StorageDriver;
+  /** Stops accepting calls, lets in-flight ones finish, then closes storage. */
+  close(): Promise<void>;
+}
+
+export interface CoreDeps {
+  readonly log: Logger;
+  readonly clock?: Clock;
+  /** A ready driver (tests); otherwise one is built from the config. */
+  readonly driver?: StorageDriver;
+}
+
+export async function startCore(config: CoreConfig, deps: CoreDeps): Promise<RunningCore> {
+  const clock = deps.clock ?? systemClock;
+  const driver = deps.driver ?? (await createStorage(config, clock, deps.log));
+  const handlers = createHandlers({ driver, clock, limits: config.limits, cache: createQueueCache(driver), log: deps.log });
+  const dispatcher = createDispatcher(handlers, config, deps.log);
+
+  const grpc = createGrpcServer(dispatcher);
+  const grpcPort = await grpc.listen(config.grpcListen.host, config.grpcListen.port);
+  const connect = config.connectListen ? createConnectServer(dispatcher) : null;
+  const connectPort = connect && config.connectListen ? await connect.listen(config.connectListen.host, config.connectListen.port) : null;
+
+  return {
+    grpcPort,
+    connectPort,
+    driver,
+    async close() {
+      await Promise.all([grpc.close(), connect?.close()]);
+      await driver.close();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Builds the one handler table every transport serves (see handler-types.ts),
+ * and gives storage outages Zaqar's per-operation 503 texts.
+ */
+import { ZaqarError, isZaqarError } from "../errors.ts";
+import { createClaimHandlers } from "./claims.ts";
+import type { ServiceDeps } from "./deps.ts";
+import type { Handler, Handlers, OpName } from "./handler-types.ts";
+import { createHealthHandlers } from "./health.ts";
+import { createMessageHandlers } from "./messages.ts";
+import { createQueueHandlers } from "./queues.ts";
+
+/** What Zaqar says could not be done when storage is down ("<this> Please try again in a few seconds."). */
+const UNAVAILABLE_TEXT: Readonly<Record<OpName, string>> = {
+  createQueue: "Queue could not be created.",
+  listQueues: "Queues could not be listed.",
+  getQueue: "Queue metadata could not be retrieved.",
+  updateQueue: "Queue could not be updated.",
+  deleteQueue: "Queue could not be deleted.",
+  getQueueStats: "Queue stats could not be read.",
+  purgeQueue: "Queue could not be purged.",
+  postMessages: "Messages could not be enqueued.",
+  listMessages: "Messages could not be listed.",
+  getMessage: "Message could not be retrieved.",
+  getMessages: "Messages could not be listed.",
+  deleteMessage: "Message could not be deleted.",
+  deleteMessages: "Messages could not be deleted.",
+  createClaim: "Claim could not be created.",
+  getClaim: "Claim could not be queried.",
+  updateClaim: "Claim could not be updated.",
+  deleteClaim: "Claim could not be deleted.",
+  ping: "Storage could not be reached.",
+  getHealth: "Health status could not be read.",
+};
+
+function withOutageText<K extends OpName>(op: K, handler: Handler<K>): Handler<K> {
+  return async (ctx, req) => {
+    try {
+      return await handler(ctx, req);
+    } catch (err) {
+      if (isZaqarError(err, "STORAGE_UNAVAILABLE")) {
+        throw new ZaqarError("STORAGE_UNAVAILABLE", `${UNAVAILABLE_TEXT[op]} Please try again in a few seconds.`, { cause: err });
+      }
+      throw err;
+    }
+  };
+}
+
+export function createHandlers(deps: ServiceDeps): Handlers {
+  const all: Handlers = {
+    ...createQueueHandlers(deps),
+    ...createMessageHandlers(deps),
+    ...createClaimHandlers(deps),
+    ...createHealthHandlers(deps),
+  };
+  const wrapped: Record<string, unknown> = {};
+  for (const op of Object.keys(all) as OpName[]) wrapped[op] = withOutageText(op, all[op] as Handler<typeof op>);
+  return wrapped as Handlers;
+}

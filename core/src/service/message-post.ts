@@ -1,0 +1,47 @@
+/**
+ * Reading a message-post document with Zaqar's checks, in Zaqar's order
+ * (../shared/spec/rest-messages-claims.md §1): size, parse, shape, per-message
+ * types, emptiness, ranges. Bodies are kept as JSON text for storage.
+ */
+import { ZaqarError } from "../errors.ts";
+import type { Limits } from "../limits.ts";
+import type { NewMessage, QueueMetadata } from "../storage/driver.ts";
+import { isPlainObject, isPyInt, parseDocument, pyIntValue, unparseable, wrongDocumentType } from "./json.ts";
+import { defaultDelay, defaultTtl, postSizeLimit } from "./queue-metadata.ts";
+import { delayText, invalid, notIntText, ttlText } from "./validate.ts";
+
+export function readMessagePost(body: Uint8Array | undefined, meta: QueueMetadata, limits: Limits): NewMessage[] {
+  if (body !== undefined) {
+    const size = postSizeLimit(meta, limits);
+    if (body.length > size.max) throw invalid(size.text);
+  }
+  if (body === undefined) throw new ZaqarError("INVALID_BODY", "Request body can not be empty");
+  if (body.length === 0) throw unparseable();
+  const doc = parseDocument(body);
+  if (!isPlainObject(doc) || !("messages" in doc)) throw invalid("No messages were found in the request body.");
+  const items = doc["messages"];
+  if (!Array.isArray(items)) throw wrongDocumentType();
+
+  const queueDelay = defaultDelay(meta);
+  const ttlDefault = defaultTtl(meta, limits);
+  const typed = items.map((item: unknown) => {
+    if (!isPlainObject(item)) throw wrongDocumentType();
+    if (!("body" in item)) throw new ZaqarError("INVALID_BODY", 'Missing "body" field.');
+    const ttl = "ttl" in item ? intField(item["ttl"], "ttl") : ttlDefault;
+    // Only a delayed queue reads `delay`; elsewhere Zaqar drops the field unchecked.
+    const delay = queueDelay > 0 ? ("delay" in item ? intField(item["delay"], "delay") : queueDelay) : 0;
+    return { body: JSON.stringify(item["body"]), ttl, delay };
+  });
+  if (typed.length === 0) throw invalid("No messages to enqueu.");
+  for (const m of typed) {
+    if (m.ttl < limits.minMessageTtl || m.ttl > limits.maxMessageTtl) throw invalid(ttlText(limits));
+    if (m.delay < 0 || m.delay > limits.maxMessageDelay) throw invalid(delayText(limits));
+  }
+  return typed;
+}
+
+/** An integer field of a request document (JSON true/false count as 1/0, as in Python). */
+export function intField(value: unknown, field: string): number {
+  if (!isPyInt(value)) throw new ZaqarError("INVALID_BODY", notIntText(field));
+  return pyIntValue(value);
+}

@@ -1,0 +1,64 @@
+/**
+ * The same handlers served by connect-node over HTTP/2 (h2c): gRPC, gRPC-Web
+ * and the Connect protocol, for clients that cannot speak native gRPC.
+ * Compression is off: this is an internal, loopback-class hop.
+ */
+import * as http2 from "node:http2";
+import type { DescService } from "@bufbuild/protobuf";
+import type { ConnectRouter } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { ExecuteRequest } from "../../../proto/gen/zaqar/v1/batch_pb.js";
+import type { OpName } from "../service/handler-types.ts";
+import { createBatchExecutor } from "./batch.ts";
+import { contextFromHeaders, type Dispatcher } from "./dispatch.ts";
+import { toConnectError } from "./error-status.ts";
+import { BatchService, operationServices } from "./services.ts";
+
+export interface ConnectServer {
+  listen(host: string, port: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function createConnectServer(dispatcher: Dispatcher): ConnectServer {
+  const execute = createBatchExecutor(dispatcher);
+  const routes = (router: ConnectRouter) => {
+    for (const service of operationServices) {
+      const impl: Record<string, (req: unknown, ctx: { requestHeader: Headers }) => Promise<unknown>> = {};
+      for (const method of service.methods) {
+        const op = method.localName as OpName;
+        impl[method.localName] = (req, ctx) =>
+          dispatcher
+            .run(contextFromHeaders((name) => ctx.requestHeader.get(name) ?? undefined), op, req as never)
+            .catch((err: unknown) => {
+              throw toConnectError(err);
+            });
+      }
+      router.service(service as DescService, impl as never);
+    }
+    router.service(BatchService, { execute: (req: ExecuteRequest) => execute(req) });
+  };
+  const server = http2.createServer(connectNodeAdapter({ routes, acceptCompression: [] }));
+  // http2 close() waits for open sessions, and clients keep theirs idle-open: track and close them.
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on("session", (session) => {
+    sessions.add(session);
+    session.on("close", () => sessions.delete(session));
+  });
+
+  return {
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          const address = server.address();
+          resolve(typeof address === "object" && address ? address.port : port);
+        });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        for (const session of sessions) session.close();
+      }),
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * The core's native gRPC server (@grpc/grpc-js with protobuf-es codecs).
+ *
+ * This is the fast path: a grpc-js server costs about a third of a
+ * connect-node server per call (../shared/STACK.md §3), so edges and internal
+ * services use this port. connect-server.ts serves the same handlers over
+ * gRPC-Web and Connect for clients that need them.
+ */
+import { fromBinary, toBinary, type DescMessage, type DescService } from "@bufbuild/protobuf";
+import * as grpc from "@grpc/grpc-js";
+import type { ExecuteRequest } from "../../../proto/gen/zaqar/v1/batch_pb.js";
+import type { OpName } from "../service/handler-types.ts";
+import { createBatchExecutor } from "./batch.ts";
+import { contextFromHeaders, type Dispatcher } from "./dispatch.ts";
+import { toGrpcError } from "./error-status.ts";
+import { BatchService, operationServices } from "./services.ts";
+
+const codec = (schema: DescMessage) => ({
+  serialize: (value: unknown) => Buffer.from(toBinary(schema, value as never)),
+  deserialize: (bytes: Buffer) => fromBinary(schema, bytes),
+});
+
+function definition(service: DescService): grpc.ServiceDefinition {
+  const def: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  for (const method of service.methods) {
+    const input = codec(method.input);
+    const output = codec(method.output);
+    def[method.localName] = {
+      path: `/${service.typeName}/${method.name}`,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: input.serialize,
+      requestDeserialize: input.deserialize,
+      responseSerialize: output.serialize,
+      responseDeserialize: output.deserialize,
+    };
+  }
+  return def;
+}
+
+type Unary = grpc.handleUnaryCall<unknown, unknown>;
+
+function unary(work: (call: grpc.ServerUnaryCall<unknown, unknown>) => Promise<unknown>): Unary {
+  return (call, callback) => {
+    work(call).then(
+      (response) => callback(null, response),
+      (err: unknown) => callback(toGrpcError(err)),
+    );
+  };
+}
+
+export interface GrpcServer {
+  /** Binds host:port (port 0 picks a free one) and answers the bound port. */
+  listen(host: string, port: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function createGrpcServer(dispatcher: Dispatcher): GrpcServer {
+  const server = new grpc.Server({
+    "grpc.max_receive_message_length": -1,
+    "grpc.max_send_message_length": -1,
+    "grpc.keepalive_permit_without_calls": 1,
+  });
+  for (const service of operationServices) {
+    const impl: grpc.UntypedServiceImplementation = {};
+    for (const method of service.methods) {
+      const op = method.localName as OpName;
+      impl[method.localName] = unary((call) => {
+        const get = (name: string) => {
+          const v = call.metadata.get(name)[0];
+          return v === undefined ? undefined : String(v);
+        };
+        return dispatcher.run(contextFromHeaders(get), op, call.request as never);
+      });
+    }
+    server.addService(definition(service), impl);
+  }
+  const execute = createBatchExecutor(dispatcher);
+  server.addService(definition(BatchService), { execute: unary((call) => execute(call.request as ExecuteRequest)) });
+
+  return {
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+          err ? reject(err) : resolve(bound),
+        );
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        // Let in-flight calls finish; force after a grace period.
+        const timer = setTimeout(() => server.forceShutdown(), 5000);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  };
+}
