@@ -1,0 +1,94 @@
+/**
+ * The redis storage driver (production): one Lua script per atomic operation
+ * (scripts.ts, lua/), all keys of a queue in one cluster slot (keys.ts).
+ *
+ * Error model: scripts answer negative status codes (status.ts); every
+ * ioredis/connection failure is converted to STORAGE_UNAVAILABLE here, in
+ * `run`, and nowhere else. Reply errors that are not transient (a broken
+ * script, WRONGTYPE) are bugs and propagate unchanged.
+ */
+import type { Cluster, Redis } from "ioredis";
+import { isZaqarError } from "../../errors.ts";
+import type { Capability, DriverDeps, StorageDriver } from "../driver.ts";
+import { storageUnavailable } from "../failures.ts";
+import { createClaimStore } from "./claims.ts";
+import { isUnavailableError, type RedisLog } from "./connection.ts";
+import type { RedisContext } from "./context.ts";
+import { createMessageStore } from "./messages.ts";
+import { createQueueStore } from "./queues.ts";
+import { defineScripts } from "./scripts.ts";
+import { Status } from "./status.ts";
+
+export { connectRedis, whenReady, type RedisConnectOptions, type RedisLog } from "./connection.ts";
+
+export interface RedisDriverDeps extends DriverDeps {
+  /** The command client; the driver owns it from now on (close() quits it). */
+  readonly client: Redis | Cluster;
+  readonly log?: RedisLog;
+  /** Housekeeping items per ordinary script call. Default 100. */
+  readonly housekeepingBudget?: number;
+}
+
+/** Budget of the repeated calls that catch up with a backlog. */
+const CATCH_UP_BUDGET = 1000;
+/** Catch-up calls before giving up (10^7 due items at the catch-up budget). */
+const MAX_CATCH_UP_CALLS = 10_000;
+const PING_TIMEOUT_MS = 1000;
+
+const capabilities: ReadonlySet<Capability> = new Set<Capability>(["fifo", "claims", "durable", "aod", "high_throughput"]);
+
+export function createRedisDriver(deps: RedisDriverDeps): StorageDriver {
+  const { client, clock, log } = deps;
+  const budget = deps.housekeepingBudget ?? 100;
+
+  async function run<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (isZaqarError(err) || !isUnavailableError(err)) throw err;
+      throw storageUnavailable(err);
+    }
+  }
+
+  async function untilCaughtUp<T>(call: (now: number, budget: number) => Promise<T | number>): Promise<T | number> {
+    let b = budget;
+    for (let i = 0; i < MAX_CATCH_UP_CALLS; i++) {
+      const reply = await run(() => call(clock.now(), b));
+      if (reply !== Status.BEHIND) return reply;
+      b = Math.max(budget, CATCH_UP_BUDGET);
+    }
+    log?.error({ calls: MAX_CATCH_UP_CALLS }, "redis housekeeping backlog did not clear");
+    throw storageUnavailable(new Error("housekeeping backlog did not clear"));
+  }
+
+  const ctx: RedisContext = { client, clock, scripts: defineScripts(client), budget, run, untilCaughtUp };
+
+  return {
+    name: "redis",
+    capabilities,
+    queues: createQueueStore(ctx),
+    messages: createMessageStore(ctx),
+    claims: createClaimStore(ctx),
+
+    async ping() {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+      });
+      try {
+        return await Promise.race([client.ping().then((r) => r === "PONG", () => false), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+
+    async close() {
+      try {
+        await client.quit();
+      } catch {
+        // Already disconnected: nothing left to release.
+        client.disconnect();
+      }
+    },
+  };
+}

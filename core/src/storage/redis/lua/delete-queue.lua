@@ -1,0 +1,26 @@
+--[[
+  Deletes a queue: drops its record, which makes its whole generation
+  unreachable at once, and queues the generation for collection (bounded
+  batches here and in collect-trash.lua). Absent queue: nothing to do.
+
+  KEYS[1]  queue record       zq:{P/Q}:q
+  KEYS[2]  key base           zq:{P/Q}:
+  KEYS[3]  trash set          zq:{P/Q}:trash
+  ARGV[1]  now (ms)
+  ARGV[2]  collection budget (keys)
+
+  Returns: 1 when collection work remains (call collect-trash), 0 when done.
+]]
+local rcall = redis.call
+local now = tonumber(ARGV[1])
+-- @include queue
+-- @include trash
+
+local gen = rcall('HGET', KEYS[1], 'gen')
+if gen then
+  rcall('DEL', KEYS[1])
+  rcall('SADD', KEYS[3], gen)
+  openGen(gen)
+  keepFor(KEYS[3], math.max(rcall('PTTL', Q.all), rcall('PTTL', Q.exp), SLACK))
+end
+return collectTrash(tonumber(ARGV[2]))

@@ -1,0 +1,24 @@
+--[[
+  Reads messages by id (claimed and delayed ones alike), in the order asked.
+
+  KEYS[1]  queue record       zq:{P/Q}:q
+  KEYS[2]  key base           zq:{P/Q}:
+  ARGV[1]  now (ms)
+  ARGV[2]  housekeeping budget (items)
+  ARGV[3..] message ids
+
+  Returns: the live messages among the ids, as readMessage() in lib/queue.lua.
+  Status: -1 QUEUE_NOT_FOUND.
+]]
+local rcall = redis.call
+local now = tonumber(ARGV[1])
+-- @include queue
+
+if not openQueue() then return -1 end
+housekeep(tonumber(ARGV[2]))
+local found = {}
+for i = 3, #ARGV do
+  local msg = readMessage(ARGV[i])
+  if msg then found[#found + 1] = msg end
+end
+return found

@@ -1,0 +1,105 @@
+/** MessageStore over the Lua scripts (semantics: driver.ts; layout: keys.ts). */
+import { randomUUID } from "node:crypto";
+import { isZaqarError } from "../../errors.ts";
+import type { ListMessagesOptions, MessageStore, NewMessage, Scope, StoredMessage } from "../driver.ts";
+import { messageNotFound } from "../failures.ts";
+import type { RedisContext } from "./context.ts";
+import { COLLECT_BATCH, newToken, projectIndexKey, queueKeys } from "./keys.ts";
+import { collectTrash } from "./queues.ts";
+import { toMessage } from "./records.ts";
+import { isStatus, statusError } from "./status.ts";
+
+/** Stored ids one list call examines before returning (bounds the script's run time). */
+const LIST_SCAN = 200;
+
+
+export function createMessageStore(ctx: RedisContext): MessageStore {
+  const { client, clock, scripts, run } = ctx;
+
+  return {
+    async post(scope: Scope, messages: readonly NewMessage[], options) {
+      const k = queueKeys(scope);
+      const ids = messages.map(() => randomUUID());
+      const args: Array<string | number> = [k.record, k.base, clock.now(), ctx.budget, options.ifVersion, newToken(), newToken(), options.clientId];
+      messages.forEach((m, i) => args.push(ids[i] as string, m.body, m.ttl, m.delay));
+      const index = projectIndexKey(scope.project);
+      // A queue this post may create is indexed first, so a crash in between
+      // leaves at worst an index entry without a queue (listing skips those).
+      if (options.ifVersion === "") await run(() => client.zadd(index, 0, scope.queue));
+      const reply = await run(() => scripts.postMessages(...args));
+      if (isStatus(reply)) throw statusError(reply, scope);
+      // Indexed again after creation: a concurrent queue delete may have removed the first entry.
+      if (reply === 1) await run(() => client.zadd(index, 0, scope.queue));
+      return ids;
+    },
+
+    async list(scope: Scope, o: ListMessagesOptions) {
+      const k = queueKeys(scope);
+      let cursor = o.marker ?? "";
+      for (;;) {
+        const [page, next, done] = await run(() =>
+          scripts.listMessages(
+            k.record, k.base, clock.now(), ctx.budget, cursor, o.limit,
+            o.echo ? "1" : "0", o.clientId, o.includeClaimed ? "1" : "0", o.includeDelayed ? "1" : "0", LIST_SCAN,
+          ),
+        );
+        // An empty page ends the caller's paging, so only return one at the real end.
+        if (page.length > 0 || done === 1) return page.map(toMessage);
+        cursor = String(next);
+      }
+    },
+
+    async get(scope: Scope, id: string) {
+      const found = await getMessages(scope, [id]);
+      const msg = found[0];
+      if (msg === undefined) throw messageNotFound(scope, id);
+      return msg;
+    },
+
+    async getMany(scope: Scope, ids: readonly string[]) {
+      if (ids.length === 0) return [];
+      try {
+        return await getMessages(scope, ids);
+      } catch (err) {
+        if (isZaqarError(err, "QUEUE_NOT_FOUND")) return [];
+        throw err;
+      }
+    },
+
+    async delete(scope: Scope, id: string, claimId: string | null) {
+      const k = queueKeys(scope);
+      const reply = await run(() => scripts.deleteMessage(k.record, k.base, clock.now(), ctx.budget, id, claimId ?? ""));
+      if (isStatus(reply)) throw statusError(reply, scope, id);
+    },
+
+    async deleteMany(scope: Scope, ids: readonly string[]) {
+      if (ids.length === 0) return;
+      const k = queueKeys(scope);
+      await run(() => scripts.deleteMessages(k.record, k.base, clock.now(), ctx.budget, ...ids));
+    },
+
+    async pop(scope: Scope, limit: number) {
+      const k = queueKeys(scope);
+      const reply = await ctx.untilCaughtUp((now, budget) =>
+        scripts.popMessages(k.record, k.base, now, budget, limit),
+      );
+      if (isStatus(reply)) throw statusError(reply, scope);
+      // The pop's claim exists only for this answer (Zaqar reports one too).
+      const claimId = randomUUID();
+      return reply.map((raw) => ({ ...toMessage(raw), claimId }));
+    },
+
+    async purge(scope: Scope) {
+      const k = queueKeys(scope);
+      const more = await run(() => scripts.purgeQueue(k.record, k.base, k.trash, clock.now(), COLLECT_BATCH, newToken()));
+      if (more === 1) await collectTrash(ctx, scope);
+    },
+  };
+
+  async function getMessages(scope: Scope, ids: readonly string[]): Promise<StoredMessage[]> {
+    const k = queueKeys(scope);
+    const reply = await run(() => scripts.getMessages(k.record, k.base, clock.now(), ctx.budget, ...ids));
+    if (isStatus(reply)) throw statusError(reply, scope);
+    return reply.map(toMessage);
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The Lua scripts of the redis driver: one per atomic operation, each in
+ * lua/<verb-noun>.lua with a header block (KEYS, ARGV, returns, status codes).
+ *
+ * Files are read once at start-up. A line `-- @include <name>` is replaced by
+ * lua/lib/<name>.lua (shared helpers such as housekeeping), then the script is
+ * registered with defineCommand under `<name>:<sha1(lua).slice(0, 8)>`, so a
+ * changed script never runs under an old name. ioredis sends EVALSHA and falls
+ * back to EVAL on NOSCRIPT (e.g. after a Redis restart).
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { Cluster, Redis, RedisCommander, Result } from "ioredis";
+
+export interface ScriptSpec {
+  /** camelCase command name (before the version suffix). */
+  readonly name: string;
+  /** File under lua/. */
+  readonly file: string;
+  /** How many leading arguments are KEYS (the highest KEYS[n] in the header). */
+  readonly numberOfKeys: number;
+}
+
+export const scriptTable = [
+  { name: "createQueue", file: "create-queue.lua", numberOfKeys: 1 },
+  { name: "setQueueMetadata", file: "set-queue-metadata.lua", numberOfKeys: 1 },
+  { name: "deleteQueue", file: "delete-queue.lua", numberOfKeys: 3 },
+  { name: "purgeQueue", file: "purge-queue.lua", numberOfKeys: 3 },
+  { name: "collectTrash", file: "collect-trash.lua", numberOfKeys: 3 },
+  { name: "queueStats", file: "queue-stats.lua", numberOfKeys: 2 },
+  { name: "postMessages", file: "post-messages.lua", numberOfKeys: 2 },
+  { name: "listMessages", file: "list-messages.lua", numberOfKeys: 2 },
+  { name: "getMessages", file: "get-messages.lua", numberOfKeys: 2 },
+  { name: "deleteMessage", file: "delete-message.lua", numberOfKeys: 2 },
+  { name: "deleteMessages", file: "delete-messages.lua", numberOfKeys: 2 },
+  { name: "popMessages", file: "pop-messages.lua", numberOfKeys: 2 },
+  { name: "claimMessages", file: "claim-messages.lua", numberOfKeys: 2 },
+  { name: "getClaim", file: "get-claim.lua", numberOfKeys: 2 },
+  { name: "renewClaim", file: "renew-claim.lua", numberOfKeys: 2 },
+  { name: "releaseClaim", file: "release-claim.lua", numberOfKeys: 2 },
+] as const satisfies readonly ScriptSpec[];
+
+export type ScriptName = (typeof scriptTable)[number]["name"];
+
+/** One message as the scripts return it (see readMessage in lua/lib/queue.lua). */
+export type RawMessage = [
+  id: string,
+  body: string,
+  ttl: string,
+  createdAt: string,
+  expiresAt: string,
+  visibleAt: string,
+  clientId: string,
+  liveClaimId: string,
+  claimCount: string,
+  marker: string,
+];
+/** {ttl, updatedAt, expiresAt, messages}. */
+export type RawClaim = [ttl: number | string, updatedAt: number | string, expiresAt: number | string, messages: RawMessage[]];
+/** {claimed, total, oldestId, oldestCreated, newestId, newestCreated}. */
+export type RawStats = [number, number, string, string | number, string, string | number];
+
+type Arg = string | number;
+
+declare module "ioredis" {
+  // Replies per script; negative numbers are status codes (status.ts).
+  interface RedisCommander<Context> {
+    [command: `createQueue:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `setQueueMetadata:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `deleteQueue:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `purgeQueue:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `collectTrash:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `queueStats:${string}`]: (...args: Arg[]) => Result<RawStats | number, Context>;
+    [command: `postMessages:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `listMessages:${string}`]: (...args: Arg[]) => Result<[RawMessage[], string, number], Context>;
+    [command: `getMessages:${string}`]: (...args: Arg[]) => Result<RawMessage[] | number, Context>;
+    [command: `deleteMessage:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `deleteMessages:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `popMessages:${string}`]: (...args: Arg[]) => Result<RawMessage[] | number, Context>;
+    [command: `claimMessages:${string}`]: (...args: Arg[]) => Result<RawClaim | [] | number, Context>;
+    [command: `getClaim:${string}`]: (...args: Arg[]) => Result<RawClaim | number, Context>;
+    [command: `renewClaim:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `releaseClaim:${string}`]: (...args: Arg[]) => Result<number, Context>;
+  }
+}
+
+type ClientCtx = { type: "default"; mapping: "resp2" };
+/** The reply of a script, as declared in the augmentation above. */
+export type ScriptReply<N extends ScriptName> = Awaited<ReturnType<NonNullable<RedisCommander<ClientCtx>[`${N}:${string}`]>>>;
+
+/** Callers of the scripts: KEYS first, then ARGV, as each script's header lists them. */
+export type Scripts = { readonly [N in ScriptName]: (...args: Arg[]) => Promise<ScriptReply<N>> };
+
+export interface LoadedScript extends ScriptSpec {
+  /** The script with its includes expanded, as sent to Redis. */
+  readonly lua: string;
+  /** `<name>:<sha1 prefix>`. */
+  readonly command: string;
+}
+
+export const luaDir = new URL("./lua/", import.meta.url);
+const INCLUDE = /^--\s*@include\s+([a-z0-9-]+)\s*$/gm;
+
+/** Reads one script and expands its includes (one level: fragments do not include). */
+export function readScript(file: string): string {
+  const source = readFileSync(new URL(file, luaDir), "utf8");
+  return source.replace(INCLUDE, (_, name: string) => readFileSync(new URL(`lib/${name}.lua`, luaDir), "utf8"));
+}
+
+let loaded: readonly LoadedScript[] | undefined;
+
+/** All scripts, read and versioned once per process. */
+export function loadScripts(): readonly LoadedScript[] {
+  loaded ??= scriptTable.map((spec) => {
+    const lua = readScript(spec.file);
+    const sha = createHash("sha1").update(lua).digest("hex");
+    return { ...spec, lua, command: `${spec.name}:${sha.slice(0, 8)}` };
+  });
+  return loaded;
+}
+
+/** Defines every script on the client (idempotent) and returns their callers. */
+export function defineScripts(client: Redis | Cluster): Scripts {
+  const scripts: Record<string, (...args: Arg[]) => Promise<unknown>> = {};
+  for (const s of loadScripts()) {
+    client.defineCommand(s.command, { lua: s.lua, numberOfKeys: s.numberOfKeys });
+    // defineCommand adds the method at run time; its type is the augmentation's.
+    const method = (client as unknown as Record<string, (...args: Arg[]) => Promise<unknown>>)[s.command];
+    if (method === undefined) throw new Error(`redis driver: script ${s.command} was not defined`);
+    scripts[s.name] = (...args) => method.apply(client, args);
+  }
+  return scripts as Scripts;
+}

@@ -1,0 +1,28 @@
+/**
+ * The shared storage behaviour suite against the redis driver, on a private
+ * redis-server started for this file (test/helpers/redis-server.ts).
+ */
+import test from "ava";
+import { connectRedis, createRedisDriver, whenReady } from "../../../core/src/storage/redis/driver.ts";
+import { startRedisServer, type RedisServer } from "../../helpers/redis-server.ts";
+import { defineStorageSuite } from "./conformance.ts";
+
+let server: RedisServer | undefined;
+let starting: Promise<RedisServer> | undefined;
+
+// Started by the first test that needs it (the suite registers tests synchronously).
+function redis(): Promise<RedisServer> {
+  starting ??= startRedisServer().then((s) => (server = s));
+  return starting;
+}
+
+test.after.always(async () => {
+  await server?.stop();
+});
+
+defineStorageSuite("redis", async (clock) => {
+  const { url } = await redis();
+  const client = connectRedis(url);
+  await whenReady(client);
+  return { driver: createRedisDriver({ clock, client }) };
+});
