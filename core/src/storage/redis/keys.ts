@@ -55,9 +55,6 @@ export const SLACK_MS = 10 * 60_000;
 /** Keys deleted per trash-collection call (delete-queue, purge-queue, collect-trash). */
 export const COLLECT_BATCH = 500;
 
-/** Generation tokens: 12 lowercase hex digits. */
-export const GEN_PATTERN = /^[0-9a-f]{12}$/;
-
 /** A fresh token for a queue version or generation (12 hex digits). */
 export const newToken = (): string => randomBytes(6).toString("hex");
 

@@ -1,0 +1,97 @@
+/**
+ * The cost of post, claim and delete must not grow with queue depth: the same
+ * operation issues exactly the same Redis commands (counted by the server's
+ * INFO commandstats, which includes commands run inside scripts) on a
+ * 10-message queue and on a 10,000-message one.
+ */
+import { randomUUID } from "node:crypto";
+import test from "ava";
+import { Redis } from "ioredis";
+import { createManualClock } from "../../../core/src/clock.ts";
+import type { Scope, StorageDriver } from "../../../core/src/storage/driver.ts";
+import { connectRedis, createRedisDriver, whenReady } from "../../../core/src/storage/redis/driver.ts";
+import { startRedisServer, type RedisServer } from "../../helpers/redis-server.ts";
+
+let server: RedisServer;
+let raw: Redis;
+let driver: StorageDriver;
+
+test.before(async () => {
+  server = await startRedisServer();
+  raw = new Redis(server.url);
+  const client = connectRedis(server.url);
+  await whenReady(client);
+  driver = createRedisDriver({ clock: createManualClock(), client });
+});
+test.after.always(async () => {
+  await driver?.close();
+  raw?.disconnect();
+  await server?.stop();
+});
+
+/** Calls per command since the server started, without our own INFO calls. */
+async function commandCalls(): Promise<Map<string, number>> {
+  const info = await raw.info("commandstats");
+  const calls = new Map<string, number>();
+  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) if (m[1] !== "info") calls.set(m[1]!, Number(m[2]));
+  return calls;
+}
+
+/** The commands `op` made Redis run, as "name=count" in name order. */
+async function cost(op: () => Promise<unknown>): Promise<string[]> {
+  const before = await commandCalls();
+  await op();
+  const after = await commandCalls();
+  return [...after]
+    .map(([name, n]) => [name, n - (before.get(name) ?? 0)] as const)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => `${name}=${n}`)
+    .sort();
+}
+
+async function fill(scope: Scope, count: number): Promise<void> {
+  for (let done = 0; done < count; done += 1000) {
+    const { version } = await driver.queues.info(scope);
+    const batch = Array.from({ length: Math.min(1000, count - done) }, (_, i) => ({ body: `{"i":${done + i}}`, ttl: 3600, delay: 0 }));
+    await driver.messages.post(scope, batch, { clientId: "c", ifVersion: version });
+  }
+}
+
+/** Runs the measured operations on one queue; returns the cost of each. */
+async function measure(scope: Scope): Promise<Record<string, string[]>> {
+  const { version } = await driver.queues.info(scope);
+  const costs: Record<string, string[]> = {};
+  costs.post = await cost(() => driver.messages.post(scope, [{ body: "{}", ttl: 3600, delay: 0 }], { clientId: "c", ifVersion: version }));
+  let claim = null as Awaited<ReturnType<StorageDriver["claims"]["create"]>>;
+  costs.claim = await cost(async () => (claim = await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 1 })));
+  const claimed = claim!.messages[0]!.id;
+  costs.deleteClaimed = await cost(() => driver.messages.delete(scope, claimed, claim!.id));
+  const [next] = await driver.messages.list(scope, { limit: 1, echo: true, clientId: "c", includeClaimed: true, includeDelayed: true });
+  costs.deleteFree = await cost(() => driver.messages.delete(scope, next!.id, null));
+  costs.releaseClaim = await cost(() => driver.claims.delete(scope, claim!.id));
+  costs.stats = await cost(() => driver.queues.stats(scope));
+  costs.pop = await cost(() => driver.messages.pop(scope, 1));
+  return costs;
+}
+
+test.serial("post, claim, delete, stats and pop run the same commands on a 10,000-message queue as on a 10-message one", async (t) => {
+  const project = `p-${randomUUID()}`;
+  const warm = { project, queue: "warm" };
+  const shallow = { project, queue: "shallow" };
+  const deep = { project, queue: "deep" };
+  await fill(warm, 10);
+  await fill(shallow, 10);
+  await fill(deep, 10_000);
+  await measure(warm); // loads every script, so no NOSCRIPT fallback is counted below
+
+  const small = await measure(shallow);
+  const large = await measure(deep);
+  t.deepEqual(large, small);
+  t.like(await driver.queues.stats(deep), { total: 10_000 - 2 });
+  for (const [op, commands] of Object.entries(large)) {
+    const total = commands.reduce((sum, c) => sum + Number(c.split("=")[1]), 0);
+    t.log(`${op}: ${total} commands (${commands.join(" ")})`);
+    t.true(total < 80, `${op} runs a small fixed number of commands`);
+    t.true(commands.includes("evalsha=1"), `${op} is one script call`);
+  }
+});

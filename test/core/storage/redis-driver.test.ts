@@ -1,0 +1,222 @@
+/**
+ * Redis-specific behaviour of the redis driver that the shared suite cannot
+ * see: key layout, safety-net expiries, bounded housekeeping, generations,
+ * index ordering and error conversion. Read-only inspection goes through a
+ * second, plain client.
+ */
+import { randomUUID } from "node:crypto";
+import test, { type ExecutionContext } from "ava";
+import { Redis } from "ioredis";
+import { createManualClock, type ManualClock } from "../../../core/src/clock.ts";
+import { isZaqarError, ZaqarError } from "../../../core/src/errors.ts";
+import type { Scope, StorageDriver } from "../../../core/src/storage/driver.ts";
+import { decodeKey, encodeProject, projectIndexKey, queueKeys, SLACK_MS } from "../../../core/src/storage/redis/keys.ts";
+import { connectRedis, createRedisDriver, whenReady } from "../../../core/src/storage/redis/driver.ts";
+import { startRedisServer, type RedisServer } from "../../helpers/redis-server.ts";
+
+let server: RedisServer;
+let raw: Redis;
+
+test.before(async () => {
+  server = await startRedisServer();
+  raw = new Redis(server.url);
+});
+test.after.always(async () => {
+  raw?.disconnect();
+  await server?.stop();
+});
+
+interface Env {
+  driver: StorageDriver;
+  clock: ManualClock;
+  scope: Scope;
+  post(n: number | Array<{ body?: string; ttl?: number; delay?: number }>): Promise<string[]>;
+}
+
+async function open(t: ExecutionContext, options: { budget?: number; project?: string } = {}): Promise<Env> {
+  const clock = createManualClock();
+  const client = connectRedis(server.url);
+  await whenReady(client);
+  const driver = createRedisDriver({ clock, client, ...(options.budget === undefined ? {} : { housekeepingBudget: options.budget }) });
+  t.teardown(() => driver.close());
+  const scope = { project: options.project ?? `p-${randomUUID()}`, queue: "a.b" };
+  return {
+    driver,
+    clock,
+    scope,
+    async post(n) {
+      const list = typeof n === "number" ? Array.from({ length: n }, () => ({})) : n;
+      const { version } = await driver.queues.info(scope);
+      const batch = list.map((m, i) => ({ body: JSON.stringify({ i }), ttl: 3600, delay: 0, ...m }));
+      return driver.messages.post(scope, batch, { clientId: "c-1", ifVersion: version });
+    },
+  };
+}
+
+/** Every key of the driver that belongs to `project`. */
+async function keysOf(project: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, keys] = await raw.scan(cursor, "MATCH", `zq:{${encodeProject(project)}*`, "COUNT", 1000);
+    found.push(...keys.filter((k) => decodeKey(k)?.project === project));
+    cursor = next;
+  } while (cursor !== "0");
+  return found.sort();
+}
+
+const gen = async (scope: Scope): Promise<string> => (await raw.hget(queueKeys(scope).record, "gen")) ?? "";
+
+test("a queue's keys carry its hash tag, follow the documented layout and store bodies byte for byte", async (t) => {
+  const { driver, scope, post } = await open(t, { project: `p-${randomUUID()}/{x}: y%` });
+  const body = '{"text":"ünï €😀","n":[1,2.50,{}]}';
+  const [m1, m2, m3] = await post([{ body }, { ttl: 60 }, { delay: 30 }]);
+  const claim = await driver.claims.create(scope, { ttl: 120, grace: 60, limit: 1 });
+  t.deepEqual(claim?.messages.map((m) => m.id), [m1]);
+  const g = await gen(scope);
+  t.regex(g, /^[0-9a-f]{12}$/);
+
+  const keys = await keysOf(scope.project);
+  const base = queueKeys(scope).base;
+  const expected = [
+    projectIndexKey(scope.project),
+    `${base}q`,
+    ...["all", "free", "delayed", "exp", "held", "claims", `m:${m1}`, `m:${m2}`, `m:${m3}`, `c:${claim!.id}`, `cm:${claim!.id}`].map((s) => `${base}${g}:${s}`),
+  ].sort();
+  t.deepEqual(keys, expected);
+  for (const key of keys) t.is(/\{([^}]*)\}/.exec(key)?.[1], key === projectIndexKey(scope.project) ? encodeProject(scope.project) : `${encodeProject(scope.project)}/a.b`);
+
+  t.is(await raw.hget(`${base}${g}:m:${m1}`, "b"), body);
+  t.is((await driver.messages.get(scope, m1!)).body, body);
+  // Only the record and the index live without expiry; the rest has a safety net.
+  t.is(await raw.pttl(`${base}q`), -1);
+  t.is(await raw.pttl(projectIndexKey(scope.project)), -1);
+  for (const key of keys.filter((k) => k.includes(`${g}:`))) {
+    const ttl = await raw.pttl(key);
+    t.true(ttl > 0 && ttl <= 3600_000 + SLACK_MS, `${key} ${ttl}`);
+  }
+  t.true((await raw.pttl(`${base}${g}:m:${m2}`)) <= 60_000 + SLACK_MS);
+});
+
+test("reads never return expired messages or honour expired claims while housekeeping is behind", async (t) => {
+  const { driver, clock, scope, post } = await open(t, { budget: 0 });
+  const [a, b, c, d] = await post([{ ttl: 3600 }, { ttl: 60 }, { ttl: 60 }, { ttl: 3600 }]);
+  const claim = (await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 1 }))!;
+  t.deepEqual(claim.messages.map((m) => m.id), [a]);
+  clock.advance(60_000);
+  const opts = { limit: 10, echo: true, clientId: "x", includeClaimed: false, includeDelayed: true };
+  const page = await driver.messages.list(scope, opts);
+  t.deepEqual(page.map((m) => [m.id, m.claimId]), [[a, null], [d, null]]);
+  t.deepEqual((await driver.messages.getMany(scope, [a!, b!, c!, d!])).map((m) => m.id), [a, d]);
+  await t.throwsAsync(driver.messages.get(scope, b!), { instanceOf: ZaqarError, message: /does not exist/ });
+  await t.throwsAsync(driver.claims.get(scope, claim.id), { instanceOf: ZaqarError, message: /Claim .* does not exist/ });
+  const gone = await t.throwsAsync<ZaqarError>(driver.messages.delete(scope, a!, claim.id));
+  t.is(gone?.reason, "CLAIM_GONE");
+  // Nothing was reaped or released by those reads (budget 0)...
+  const g = await gen(scope);
+  t.is(await raw.zcard(`${queueKeys(scope).base}${g}:all`), 4);
+  t.is(await raw.zcard(`${queueKeys(scope).base}${g}:held`), 1);
+  // ...yet stats and claims, which need it, catch up on their own.
+  t.like(await driver.queues.stats(scope), { claimed: 0, free: 2, total: 2, oldest: { id: a }, newest: { id: d } });
+  t.deepEqual((await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 5 }))?.messages.map((m) => m.id), [a, d]);
+});
+
+test("housekeeping does at most its budget of work per call and claims catch up with any backlog", async (t) => {
+  const { driver, clock, scope, post } = await open(t, { budget: 10 });
+  await post(Array.from({ length: 50 }, () => ({ ttl: 60 })));
+  const [live] = await post([{ ttl: 3600 }]);
+  clock.advance(60_000);
+  const exp = `${queueKeys(scope).base}${await gen(scope)}:exp`;
+  t.is(await raw.zcard(exp), 51);
+  await driver.messages.get(scope, live!);
+  t.is(await raw.zcard(exp), 41);
+  await driver.messages.delete(scope, "no-such-id", null);
+  t.is(await raw.zcard(exp), 31);
+  const claim = await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 5 });
+  t.deepEqual(claim?.messages.map((m) => m.id), [live]);
+  t.is(await raw.zcard(exp), 1);
+});
+
+test("deleting a large queue removes every key of it and its index entry", async (t) => {
+  const { driver, scope, post } = await open(t);
+  for (let i = 0; i < 3; i++) await post(500);
+  await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 20 });
+  t.true((await keysOf(scope.project)).length > 1500);
+  await driver.queues.delete(scope);
+  t.deepEqual(await keysOf(scope.project), []);
+  t.false((await driver.queues.info(scope)).exists);
+});
+
+test("purge moves the queue to a new generation, collects the old one and keeps record, metadata and sequence", async (t) => {
+  const { driver, scope, post } = await open(t);
+  await driver.queues.create(scope, { a: 1 });
+  await post(700);
+  await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 5 });
+  const before = await gen(scope);
+  const { version } = await driver.queues.info(scope);
+  await driver.messages.purge(scope);
+  const after = await gen(scope);
+  t.not(after, before);
+  t.deepEqual(await keysOf(scope.project), [projectIndexKey(scope.project), queueKeys(scope).record].sort());
+  t.deepEqual(await driver.queues.info(scope), { exists: true, metadata: { a: 1 }, version });
+  const [next] = await post(1);
+  t.is((await driver.messages.get(scope, next!)).marker, `${after}-701`);
+});
+
+test("a marker of a deleted incarnation lists the re-created queue from its oldest message", async (t) => {
+  const { driver, scope, post } = await open(t);
+  await post(5);
+  const old = await driver.messages.list(scope, { limit: 3, echo: true, clientId: "x", includeClaimed: true, includeDelayed: true });
+  await driver.queues.delete(scope);
+  const fresh = await post(4);
+  const page = await driver.messages.list(scope, { marker: old[2]!.marker, limit: 10, echo: true, clientId: "x", includeClaimed: true, includeDelayed: true });
+  t.deepEqual(page.map((m) => m.id), fresh);
+});
+
+test("queue listing skips an index entry whose record is missing, as a crash between the steps leaves it", async (t) => {
+  const { driver, scope } = await open(t);
+  await driver.queues.create(scope, {});
+  await raw.zadd(projectIndexKey(scope.project), 0, "ghost", 0, "a.a");
+  const page = await driver.queues.list(scope, { limit: 10, detailed: true, withCount: false });
+  t.deepEqual(page.queues, [{ name: "a.b", metadata: {} }]);
+});
+
+test("ids that look like other keys are merely unknown and touch nothing", async (t) => {
+  const { driver, scope, post } = await open(t);
+  const posted = await post(3);
+  const claim = (await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 1 }))!;
+  for (const id of ["all", "free", ":all", "../q", "{x}", "", "c:" + claim.id, "m:" + posted[1]]) {
+    const err = await t.throwsAsync<ZaqarError>(driver.messages.get(scope, id));
+    t.is(err?.reason, "MESSAGE_NOT_FOUND", id);
+    const claimErr = await t.throwsAsync<ZaqarError>(driver.claims.get(scope, id));
+    t.is(claimErr?.reason, "CLAIM_NOT_FOUND", id);
+    await driver.messages.delete(scope, id, null);
+    await driver.messages.deleteMany(scope, [id]);
+    await driver.claims.delete(scope, id);
+  }
+  t.like(await driver.queues.stats(scope), { claimed: 1, free: 2, total: 3 });
+  t.deepEqual((await driver.claims.get(scope, claim.id)).messages.map((m) => m.id), [posted[0]]);
+});
+
+test("reply errors that are not outages surface unconverted", async (t) => {
+  const { driver, scope } = await open(t);
+  await raw.set(queueKeys(scope).record, "not a hash");
+  const err = await t.throwsAsync(driver.queues.info(scope));
+  t.false(isZaqarError(err));
+  t.regex(String(err?.message), /WRONGTYPE/);
+});
+
+test("connectRedis honours the database in the url and refuses other schemes", async (t) => {
+  t.throws(() => connectRedis("http://127.0.0.1:1"), { message: /redis:\/\/ or rediss:\/\// });
+  const clock = createManualClock();
+  const client = connectRedis(`${server.url}/3`);
+  await whenReady(client);
+  const driver = createRedisDriver({ clock, client });
+  t.teardown(() => driver.close());
+  const scope = { project: `p-${randomUUID()}`, queue: "db3" };
+  await driver.queues.create(scope, {});
+  const db3 = new Redis(`${server.url}/3`);
+  t.teardown(() => db3.disconnect());
+  t.is(await db3.exists(queueKeys(scope).record), 1);
+  t.is(await raw.exists(queueKeys(scope).record), 0);
+});
