@@ -1,0 +1,68 @@
+/**
+ * Runs the real service for end-to-end tests: the same process table and
+ * supervisor as `npm start`, every process a child `node --import tsx <main>`,
+ * on free loopback ports.
+ */
+import { createServer } from "node:net";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { allProcesses } from "../../../scripts/launch/processes.ts";
+import { startSupervisor, type RunningProcess } from "../../../scripts/launch/supervisor.ts";
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** A port the OS considers free right now (the launcher needs fixed ports to wait on). */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** ZAQAR_* settings that put every process of the stack on its own free port. */
+export async function freePortEnv(): Promise<Record<string, string>> {
+  const [grpc, connect, rest] = [await freePort(), await freePort(), await freePort()];
+  return {
+    ZAQAR_CORE_LISTEN: `127.0.0.1:${grpc}`,
+    ZAQAR_CORE_CONNECT_LISTEN: `127.0.0.1:${connect}`,
+    ZAQAR_REST_LISTEN: `127.0.0.1:${rest}`,
+  };
+}
+
+/** The caller's environment without ZAQAR_* settings, so a developer's shell cannot change a test. */
+export function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("ZAQAR_")));
+}
+
+export interface Stack {
+  /** e.g. "http://127.0.0.1:PORT" */
+  readonly restUrl: string;
+  readonly processes: readonly RunningProcess[];
+  /** The children's output so far (stdout and stderr lines, prefixed with the process name). */
+  output(): string;
+  /** SIGTERM to every process; resolves with 0 when all stopped cleanly. */
+  stop(): Promise<number>;
+}
+
+export async function startStack(settings: Record<string, string>): Promise<Stack> {
+  const env = { ...cleanEnv(), ZAQAR_LOG_LEVEL: "warn", ...(await freePortEnv()), ...settings };
+  const lines: string[] = [];
+  const supervisor = startSupervisor(allProcesses, {
+    root,
+    env,
+    onLine: (name, _stream, line) => lines.push(`${name} | ${line}`),
+    onEvent: (message) => lines.push(`launcher | ${message}`),
+  });
+  const output = () => lines.join("\n");
+  const processes = await supervisor.ready.catch((err: Error) => {
+    throw new Error(`${err.message}\n${output()}`);
+  });
+  const rest = processes.flatMap((p) => p.endpoints).find((e) => e.label === "REST API");
+  if (!rest) throw new Error("the process table has no REST API endpoint");
+  return { restUrl: rest.address, processes, output, stop: () => supervisor.stop() };
+}
