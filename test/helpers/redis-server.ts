@@ -15,8 +15,12 @@
  * lost); restart() starts a fresh empty server on the same port, so clients
  * configured with that url reconnect by themselves.
  *
- * Needs the redis-server binary (Debian: `apt-get install -y redis-server`);
- * when it is missing, startRedisServer() throws with that command.
+ * startRedisCluster() starts a small Redis Cluster the same way (masters
+ * only, all slots assigned) for tests that must prove cluster compatibility.
+ *
+ * Needs the redis-server binary (Debian: `apt-get install -y redis-server`,
+ * which also brings redis-cli for the cluster); when it is missing, the
+ * start functions throw with that command.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -159,4 +163,35 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       }
     },
   };
+}
+
+export interface RedisCluster {
+  /** Seed nodes for `new Cluster(nodes)`. */
+  readonly nodes: ReadonlyArray<{ readonly host: string; readonly port: number }>;
+  stop(): Promise<void>;
+}
+
+/** Starts `masters` cluster-enabled servers, joins them with `redis-cli --cluster create` and waits for cluster_state:ok. */
+export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
+  findBinary("redis-cli");
+  const args = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"];
+  const servers = await Promise.all(Array.from({ length: masters }, () => startRedisServer({ args })));
+  const stop = async (): Promise<void> => {
+    await Promise.all(servers.map((s) => s.stop()));
+  };
+  try {
+    const addresses = servers.map((s) => `127.0.0.1:${s.port}`);
+    execFileSync("redis-cli", ["--cluster", "create", ...addresses, "--cluster-replicas", "0", "--cluster-yes"], { stdio: "ignore" });
+    const deadline = Date.now() + 20_000;
+    for (const s of servers) {
+      while (!execFileSync("redis-cli", ["-p", String(s.port), "cluster", "info"]).toString().includes("cluster_state:ok")) {
+        if (Date.now() > deadline) throw new Error("redis cluster did not reach cluster_state:ok in 20 s");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { nodes: servers.map((s) => ({ host: "127.0.0.1", port: s.port })), stop };
 }

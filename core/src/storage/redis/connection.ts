@@ -7,7 +7,7 @@
  * reconnect attempt. Reconnection itself never stops (capped exponential
  * backoff), so the same client works again as soon as Redis is back.
  */
-import { Redis } from "ioredis";
+import { type Cluster, Redis } from "ioredis";
 import { storageUnavailable } from "../failures.ts";
 
 /** The little logging the driver does (a pino logger fits). */
@@ -52,7 +52,7 @@ export function connectRedis(url: string, opts: RedisConnectOptions = {}): Redis
 }
 
 /** Resolves once the client is ready; STORAGE_UNAVAILABLE when it is not within `timeoutMs`. */
-export async function whenReady(client: Redis, timeoutMs = 5000): Promise<void> {
+export async function whenReady(client: Redis | Cluster, timeoutMs = 5000): Promise<void> {
   if (client.status === "ready") return;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -71,7 +71,7 @@ export async function whenReady(client: Redis, timeoutMs = 5000): Promise<void> 
  * ioredis emits 'error' on every failed reconnect; without a listener Node
  * would crash the process. Logs once per outage rather than once per attempt.
  */
-export function attachErrorListener(client: Redis, log?: RedisLog): void {
+export function attachErrorListener(client: Redis | Cluster, log?: RedisLog): void {
   let failing = false;
   client.on("error", (err: Error) => {
     if (failing) return;

@@ -12,7 +12,7 @@ import { isZaqarError } from "../../errors.ts";
 import type { Capability, DriverDeps, StorageDriver } from "../driver.ts";
 import { storageUnavailable } from "../failures.ts";
 import { createClaimStore } from "./claims.ts";
-import { isUnavailableError, type RedisLog } from "./connection.ts";
+import { attachErrorListener, isUnavailableError, type RedisLog } from "./connection.ts";
 import type { RedisContext } from "./context.ts";
 import { createMessageStore } from "./messages.ts";
 import { createQueueStore } from "./queues.ts";
@@ -40,6 +40,8 @@ const capabilities: ReadonlySet<Capability> = new Set<Capability>(["fifo", "clai
 export function createRedisDriver(deps: RedisDriverDeps): StorageDriver {
   const { client, clock, log } = deps;
   const budget = deps.housekeepingBudget ?? 100;
+  // A client built elsewhere may lack one; an unhandled 'error' event would crash the process.
+  if (client.listenerCount("error") === 0) attachErrorListener(client, log);
 
   async function run<T>(call: () => Promise<T>): Promise<T> {
     try {
