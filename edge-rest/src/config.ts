@@ -1,0 +1,61 @@
+/**
+ * The REST edge's configuration, read from ZAQAR_* environment variables once
+ * at start-up into a frozen object. Every problem is reported at once.
+ */
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface RestEdgeConfig {
+  /** ZAQAR_REST_LISTEN: host:port the HTTP server binds (port 0 picks a free one). Default 127.0.0.1:8888. */
+  readonly listen: HostPort;
+  /** ZAQAR_CORE_URL: host:port of the core's native gRPC server. Default 127.0.0.1:7070. */
+  readonly coreUrl: string;
+  /** ZAQAR_ADMIN_MODE: route the admin API (/v2/health) and list its relations in the home document. Default false. */
+  readonly adminMode: boolean;
+  /** ZAQAR_LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent). Default info. */
+  readonly logLevel: string;
+}
+
+const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+const TRUE = new Set(["1", "true", "yes", "on"]);
+const FALSE = new Set(["0", "false", "no", "off", ""]);
+
+/** Parses "host:port" ("[::1]:80" for IPv6); null when malformed. */
+export function parseHostPort(value: string): HostPort | null {
+  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(value.trim());
+  if (!match) return null;
+  const port = Number(match[2]);
+  if (port > 65535) return null;
+  return { host: (match[1] as string).replace(/^\[(.*)\]$/, "$1"), port };
+}
+
+export function readRestEdgeConfig(env: NodeJS.ProcessEnv): RestEdgeConfig {
+  const problems: string[] = [];
+  const text = (name: string, fallback: string): string => env[name] ?? fallback;
+
+  const listenRaw = text("ZAQAR_REST_LISTEN", "127.0.0.1:8888");
+  const listen = parseHostPort(listenRaw);
+  if (!listen) problems.push(`ZAQAR_REST_LISTEN must be host:port, got "${listenRaw}"`);
+
+  const coreUrl = text("ZAQAR_CORE_URL", "127.0.0.1:7070").trim();
+  if (!parseHostPort(coreUrl)) problems.push(`ZAQAR_CORE_URL must be host:port of the core's gRPC server, got "${coreUrl}"`);
+
+  const adminRaw = text("ZAQAR_ADMIN_MODE", "false").trim().toLowerCase();
+  if (!TRUE.has(adminRaw) && !FALSE.has(adminRaw)) {
+    problems.push(`ZAQAR_ADMIN_MODE must be true or false, got "${adminRaw}"`);
+  }
+
+  const logLevel = text("ZAQAR_LOG_LEVEL", "info");
+  if (!LEVELS.has(logLevel)) problems.push(`ZAQAR_LOG_LEVEL must be one of ${[...LEVELS].join(", ")}, got "${logLevel}"`);
+
+  if (problems.length > 0) throw new Error(`invalid REST edge configuration:\n  - ${problems.join("\n  - ")}`);
+  return Object.freeze({
+    listen: Object.freeze(listen as HostPort),
+    coreUrl,
+    adminMode: TRUE.has(adminRaw),
+    logLevel,
+  });
+}

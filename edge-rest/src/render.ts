@@ -1,0 +1,125 @@
+/**
+ * Response JSON, built by string concatenation in Python's json.dumps style
+ * (", " and ": " separators, non-ASCII kept), so bodies match Zaqar's byte for
+ * byte. Message bodies and queue metadata arrive from the core as JSON text and
+ * are spliced in as is, never parsed; only strings the edge produces itself
+ * (ids, hrefs) are escaped, with JSON.stringify.
+ */
+import type { Message } from "../../proto/gen/zaqar/v1/message_types_pb.ts";
+import { encodeValue, toQueryString } from "./http/query.ts";
+
+/** A JSON text the core sent (message body, metadata), as a string to splice. */
+export function rawJson(bytes: Uint8Array): string {
+  if (bytes.byteLength === 0) return "null";
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+}
+
+export const str: (value: string) => string = JSON.stringify;
+
+/** "/v2/queues/<q>" (queue names are plain ASCII by the core's rules). */
+export const queuePath = (queue: string): string => `/v2/queues/${queue}`;
+
+/**
+ * A message as Zaqar's format_message_v1_1 shows it: id, href (with
+ * ?claim_id= while claimed), ttl, age, body, and checksum when there is one.
+ */
+export function messageJson(m: Message, messagesPath: string, claimId: string): string {
+  const href = claimId === "" ? `${messagesPath}/${m.id}` : `${messagesPath}/${m.id}?claim_id=${encodeValue(claimId)}`;
+  const checksum = m.checksum === "" ? "" : `, "checksum": ${str(m.checksum)}`;
+  return `{"id": ${str(m.id)}, "href": ${str(href)}, "ttl": ${m.ttl}, "age": ${m.age}, "body": ${rawJson(m.body)}${checksum}}`;
+}
+
+/** A list of messages, each with its own claim (claimId "" = the message's own). */
+export function messagesJson(list: readonly Message[], messagesPath: string, claimId = ""): string {
+  let out = "[";
+  for (let i = 0; i < list.length; i++) {
+    const m = list[i] as Message;
+    if (i > 0) out += ", ";
+    out += messageJson(m, messagesPath, claimId === "" ? m.claimId : claimId);
+  }
+  return `${out}]`;
+}
+
+/** A popped message (Zaqar passes the storage record through: no href, claim fields shown). */
+export function poppedJson(m: Message): string {
+  const checksum = m.checksum === "" ? "" : `, "checksum": ${str(m.checksum)}`;
+  const claim = m.claimId === "" ? "null" : str(m.claimId);
+  return `{"id": ${str(m.id)}, "age": ${m.age}, "ttl": ${m.ttl}, "body": ${rawJson(m.body)}, "claim_id": ${claim}, "claim_count": ${m.claimCount}${checksum}}`;
+}
+
+/** The `links` array of a page: [] when the page is empty, else one "next" link. */
+export function linksJson(
+  empty: boolean,
+  path: string,
+  pairs: ReadonlyArray<readonly [string, string | number | boolean]>,
+): string {
+  if (empty) return "[]";
+  return `[{"rel": "next", "href": ${str(path + toQueryString(pairs))}}]`;
+}
+
+/**
+ * Sets `name` in ordered query pairs the way a Python dict assignment does:
+ * an existing key keeps its position, a new one goes last.
+ */
+export function setPair(
+  pairs: Array<[string, string | number | boolean]>,
+  name: string,
+  value: string | number | boolean,
+): void {
+  for (const pair of pairs) {
+    if (pair[0] === name) {
+      pair[1] = value;
+      return;
+    }
+  }
+  pairs.push([name, value]);
+}
+
+/** Python's repr() of a float (shortest round-trip digits, exponent past 1e16 or below 1e-4). */
+export function pyFloat(x: number): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (!Number.isFinite(x)) return x > 0 ? "Infinity" : "-Infinity";
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const [mantissa, expText] = x.toExponential().split("e") as [string, string];
+  const exp = Number(expText);
+  const digits = mantissa.replace("-", "").replace(".", "");
+  const sign = x < 0 ? "-" : "";
+  if (exp < -4 || exp >= 16) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    return `${sign}${m}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  }
+  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
+  if (digits.length <= exp + 1) return `${sign}${digits}${"0".repeat(exp + 1 - digits.length)}.0`;
+  return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+}
+
+/** Python's repr() of a str (as in "No messages with IDs: ['a', 'b'] ..."). */
+export function pyStrRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of s) {
+    const c = ch.codePointAt(0) as number;
+    if (ch === "\\") out += "\\\\";
+    else if (ch === quote) out += `\\${quote}`;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (c < 0x20 || (c >= 0x7f && c <= 0xa0) || c === 0xad) out += `\\x${c.toString(16).padStart(2, "0")}`;
+    else out += ch;
+  }
+  return out + quote;
+}
+
+export const pyListRepr = (items: readonly string[]): string => `[${items.map(pyStrRepr).join(", ")}]`;
+
+/** Python json.dumps of a plain JSON value (integers only; use pyFloat for floats). */
+export function pyJson(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "string") return str(value);
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (Array.isArray(value)) return `[${value.map(pyJson).join(", ")}]`;
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) parts.push(`${str(k)}: ${pyJson(v)}`);
+  return `{${parts.join(", ")}}`;
+}
