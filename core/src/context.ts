@@ -57,7 +57,8 @@ export function checkClientId(value: string, rules: ClientIdRules): string {
 }
 
 export function resolveContext(raw: RawContext, rules: ClientIdRules): CallContext {
-  const clientId = raw.clientId === undefined || raw.clientId === "" ? "" : checkClientId(raw.clientId, rules);
+  // A client id that was sent is checked even when empty (Zaqar: "" is a malformed UUID).
+  const clientId = raw.clientId === undefined ? "" : checkClientId(raw.clientId, rules);
   if (raw.project === undefined) {
     throw new ZaqarError("PROJECT_MISSING", "The header X-PROJECT-ID was missing");
   }
