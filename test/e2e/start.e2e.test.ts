@@ -51,6 +51,21 @@ async function summaryOf(launched: Launched): Promise<{ restUrl: string; pids: M
   return { restUrl: rest[1] as string, pids };
 }
 
+/**
+ * Teardown for a test that may have failed half-way: SIGTERM the launcher, give it
+ * time to stop its children, then SIGKILL whatever is left, so no test leaves processes behind.
+ */
+function cleanUp(launched: Launched, pids: () => Iterable<number>): () => Promise<void> {
+  return async () => {
+    if (launched.child.exitCode === null && launched.child.signalCode === null) {
+      launched.child.kill("SIGTERM");
+      await Promise.race([launched.exit, new Promise((r) => setTimeout(r, 15_000))]);
+      launched.child.kill("SIGKILL");
+    }
+    for (const pid of pids()) if (alive(pid)) process.kill(pid, "SIGKILL");
+  };
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -63,8 +78,11 @@ function alive(pid: number): boolean {
 test("npm start serves REST on the embedded store and exits 0 on SIGTERM, leaving no process behind", async (t) => {
   const ports = await freePortEnv();
   const launched = launch({ ...ports, ZAQAR_LOG_LEVEL: "info" });
-  t.teardown(() => void launched.child.kill("SIGKILL"));
-  const { restUrl, pids } = await summaryOf(launched);
+  let pids = new Map<string, number>();
+  t.teardown(cleanUp(launched, () => pids.values()));
+  const summary = await summaryOf(launched);
+  const restUrl = summary.restUrl;
+  pids = summary.pids;
 
   t.is(restUrl, `http://${ports["ZAQAR_REST_LISTEN"]}`);
   t.regex(launched.stdout(), /^zaqar-ts is running; store: memory/m);
@@ -97,8 +115,9 @@ test("npm start serves REST on the embedded store and exits 0 on SIGTERM, leavin
 
 test("when one process dies the launcher stops the others and exits non-zero", async (t) => {
   const launched = launch({ ...(await freePortEnv()), ZAQAR_LOG_LEVEL: "warn" });
-  t.teardown(() => void launched.child.kill("SIGKILL"));
-  const { pids } = await summaryOf(launched);
+  let pids = new Map<string, number>();
+  t.teardown(cleanUp(launched, () => pids.values()));
+  pids = (await summaryOf(launched)).pids;
 
   process.kill(pids.get("edge-rest") as number, "SIGKILL");
   const { code } = await launched.exit;
@@ -115,7 +134,7 @@ test("the launcher refuses to start when a port it needs is taken", async (t) =>
   t.teardown(() => void blocker.close());
 
   const launched = launch({ ...ports, ZAQAR_LOG_LEVEL: "warn" });
-  t.teardown(() => void launched.child.kill("SIGKILL"));
+  t.teardown(cleanUp(launched, () => []));
   const { code } = await launched.exit;
   t.is(code, 1);
   t.regex(launched.stderr(), new RegExp(`REST API port ${ports["ZAQAR_REST_LISTEN"]} is already in use`));

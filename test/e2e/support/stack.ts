@@ -62,7 +62,23 @@ export async function startStack(settings: Record<string, string>): Promise<Stac
   const processes = await supervisor.ready.catch((err: Error) => {
     throw new Error(`${err.message}\n${output()}`);
   });
+  // A test worker that dies without stop() must not leave the service running.
+  let stopped = false;
+  process.once("exit", () => {
+    if (stopped) return;
+    for (const p of processes) {
+      try {
+        process.kill(p.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  });
   const rest = processes.flatMap((p) => p.endpoints).find((e) => e.label === "REST API");
   if (!rest) throw new Error("the process table has no REST API endpoint");
-  return { restUrl: rest.address, processes, output, stop: () => supervisor.stop() };
+  const stop = () => {
+    stopped = true;
+    return supervisor.stop();
+  };
+  return { restUrl: rest.address, processes, output, stop };
 }
