@@ -1,6 +1,6 @@
 /** Python-compatible renderings the edge produces itself (float repr, str repr). */
 import test from "ava";
-import { pyFloat, pyListRepr, pyStrRepr } from "../../edge-rest/src/render.ts";
+import { pyFloat } from "../../edge-rest/src/render.ts";
 
 const floats: Array<[number, string]> = [
   [0.0004534721374511719, "0.0004534721374511719"],
@@ -22,12 +22,3 @@ for (const [value, repr] of floats) {
   });
 }
 
-test("pyStrRepr quotes like Python", (t) => {
-  t.is(pyStrRepr("a"), "'a'");
-  t.is(pyStrRepr("it's"), '"it\'s"');
-  t.is(pyStrRepr(`a'b"c`), "'a\\'b\"c'");
-  t.is(pyStrRepr("a\\b\n"), "'a\\\\b\\n'");
-  t.is(pyStrRepr("é"), "'é'");
-  t.is(pyListRepr(["a", "b", "c"]), "['a', 'b', 'c']");
-  t.is(pyListRepr([]), "[]");
-});

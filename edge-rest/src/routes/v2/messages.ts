@@ -2,14 +2,12 @@
  * Messages: post, list, get by ids, bulk delete, pop, get one, delete one
  * (rest-messages-claims.md §1–7).
  */
-import { HttpError } from "../../errors.ts";
 import { getBool, getInt, getList, getParam } from "../../http/query.ts";
 import {
   linksJson,
   messageJson,
   messagesJson,
   poppedJson,
-  pyListRepr,
   queuePath,
   setPair,
   str,
@@ -73,14 +71,8 @@ async function listMessages(c: Call, queue: string): Promise<Reply> {
 
 async function getMessagesById(c: Call, queue: string, ids: string[]): Promise<Reply> {
   c.failure = "getMessages";
+  // The core answers 404 itself when none of the ids exists.
   const res = await c.core.call(c.ctx, "getMessages", { queue, ids });
-  if (res.messages.length === 0) {
-    throw new HttpError(
-      404,
-      "Not found",
-      `No messages with IDs: ${pyListRepr(ids)} found in the queue ${queue} for project ${c.ctx.projectId}.`,
-    );
-  }
   return { status: 200, body: `{"messages": ${messagesJson(res.messages, messagesPath(queue))}}` };
 }
 
