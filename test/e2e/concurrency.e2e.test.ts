@@ -7,32 +7,25 @@
 import { randomUUID } from "node:crypto";
 import test from "ava";
 import { Redis } from "ioredis";
-import { startRedisServer, type RedisServer } from "../helpers/redis-server.ts";
 import { claimIdOf, messageIdOf, restCaller } from "./support/rest.ts";
-import { startStack, type Stack } from "./support/stack.ts";
+import { startRedisStack, type RedisStack } from "./support/stack.ts";
 
 const TOTAL = 2000;
 const POST_BATCH = 100;
 const CONSUMERS = 8;
 const CLAIM_TTL = 60;
 
-let redis: RedisServer;
-let stack: Stack;
-
+let env: RedisStack;
 test.before(async () => {
-  redis = await startRedisServer();
-  stack = await startStack({ ZAQAR_STORE: "redis", ZAQAR_REDIS_URL: `${redis.url}/0` });
+  env = await startRedisStack();
 });
-
-test.after.always(async () => {
-  await stack?.stop();
-  await redis?.stop();
-});
+// env is unset when test.before failed.
+test.after.always(() => env?.stop());
 
 test("8 concurrent consumers each get every one of 2,000 messages exactly once and drain the queue", async (t) => {
   const project = `p-${randomUUID()}`;
   const queue = "work";
-  const producer = restCaller(stack.restUrl, project);
+  const producer = restCaller(env.stack.restUrl, project);
 
   const posted: string[] = [];
   for (let start = 0; start < TOTAL; start += POST_BATCH) {
@@ -44,7 +37,7 @@ test("8 concurrent consumers each get every one of 2,000 messages exactly once a
   t.is(new Set(posted).size, TOTAL);
   t.like((await producer("GET", `/v2/queues/${queue}/stats`)).body.messages, { free: TOTAL, claimed: 0, total: TOTAL });
   // The messages really are in this test's redis-server, not in an embedded store.
-  const inspector = new Redis(redis.url);
+  const inspector = new Redis(env.redis.url);
   t.true((await inspector.dbsize()) > 0);
   await inspector.quit();
 
@@ -54,7 +47,7 @@ test("8 concurrent consumers each get every one of 2,000 messages exactly once a
   const started = Date.now();
 
   const consume = async (consumer: number): Promise<number> => {
-    const call = restCaller(stack.restUrl, project);
+    const call = restCaller(env.stack.restUrl, project);
     let claims = 0;
     for (;;) {
       const claim = await call("POST", `/v2/queues/${queue}/claims?limit=10`, { ttl: CLAIM_TTL, grace: 60 });

@@ -9,25 +9,18 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import test from "ava";
-import { startRedisServer, type RedisServer } from "../helpers/redis-server.ts";
-import { root, startStack, type Stack } from "./support/stack.ts";
+import { root, startRedisStack, type RedisStack } from "./support/stack.ts";
 
 const run = promisify(execFile);
 // Debian's interpreter: a pyenv python3 earlier on PATH cannot import Debian packages.
 const PYTHON = "/usr/bin/python3";
 
-let redis: RedisServer;
-let stack: Stack;
-
+let env: RedisStack;
 test.before(async () => {
-  redis = await startRedisServer();
-  stack = await startStack({ ZAQAR_STORE: "redis", ZAQAR_REDIS_URL: `${redis.url}/0` });
+  env = await startRedisStack();
 });
-
-test.after.always(async () => {
-  await stack?.stop();
-  await redis?.stop();
-});
+// env is unset when test.before failed.
+test.after.always(() => env?.stop());
 
 interface Message {
   id: string;
@@ -39,10 +32,10 @@ interface Message {
 test("python-zaqarclient creates, posts, claims, deletes and reads stats through the REST edge", async (t) => {
   const project = `p-${randomUUID()}`;
   const queue = `q-${randomUUID().slice(0, 8)}`;
-  const { stdout } = await run(PYTHON, [join(root, "test/e2e/zaqar_scenario.py"), stack.restUrl, project, randomUUID(), queue], {
+  const { stdout } = await run(PYTHON, [join(root, "test/e2e/zaqar_scenario.py"), env.stack.restUrl, project, randomUUID(), queue], {
     timeout: 30_000,
   }).catch((err: Error & { stderr?: string }) => {
-    throw new Error(`${err.message}\n${err.stderr ?? ""}\n${stack.output()}`);
+    throw new Error(`${err.message}\n${err.stderr ?? ""}\n${env.stack.output()}`);
   });
   const out = JSON.parse(stdout) as {
     ping: boolean;

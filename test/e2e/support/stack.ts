@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { allProcesses } from "../../../scripts/launch/processes.ts";
+import { startRedisServer, type RedisServer } from "../../helpers/redis-server.ts";
 import { startSupervisor, type RunningProcess } from "../../../scripts/launch/supervisor.ts";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -81,4 +82,31 @@ export async function startStack(settings: Record<string, string>): Promise<Stac
     return supervisor.stop();
   };
   return { restUrl: rest.address, processes, output, stop };
+}
+
+export interface RedisStack {
+  readonly stack: Stack;
+  /** The private redis-server the core stores in. */
+  readonly redis: RedisServer;
+  /** Stops the stack, then the redis-server. */
+  stop(): Promise<void>;
+}
+
+/** The stack on the Redis store, over a private redis-server on a free port. */
+export async function startRedisStack(): Promise<RedisStack> {
+  const redis = await startRedisServer();
+  try {
+    const stack = await startStack({ ZAQAR_STORE: "redis", ZAQAR_REDIS_URL: `${redis.url}/0` });
+    return {
+      stack,
+      redis,
+      async stop() {
+        await stack.stop();
+        await redis.stop();
+      },
+    };
+  } catch (err) {
+    await redis.stop();
+    throw err;
+  }
 }
