@@ -24,8 +24,8 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
+import { freePort } from "./free-port.ts";
 import { join } from "node:path";
 
 export const INSTALL_HINT = "apt-get install -y redis-server";
@@ -61,19 +61,6 @@ function findBinary(binary: string): void {
   } catch {
     throw new Error(`${binary} not found; install it with: ${INSTALL_HINT}`);
   }
-}
-
-/** A port the OS considers free right now (redis-server does not accept port 0). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Spawns redis-server and resolves when it accepts connections; rejects when it exits first. */

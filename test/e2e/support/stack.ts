@@ -3,27 +3,14 @@
  * supervisor as `npm start`, every process a child `node --import tsx <main>`,
  * on free loopback ports.
  */
-import { createServer } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { allProcesses } from "../../../scripts/launch/processes.ts";
+import { freePort } from "../../helpers/free-port.ts";
 import { startRedisServer, type RedisServer } from "../../helpers/redis-server.ts";
 import { startSupervisor, type RunningProcess } from "../../../scripts/launch/supervisor.ts";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-
-/** A port the OS considers free right now (the launcher needs fixed ports to wait on). */
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
-}
 
 /** ZAQAR_* settings that put every process of the stack on its own free port. */
 export async function freePortEnv(): Promise<Record<string, string>> {
