@@ -86,7 +86,12 @@ test.serial("post, claim, delete, stats and pop run the same commands on a 10,00
 
   const small = await measure(shallow);
   const large = await measure(deep);
-  t.deepEqual(large, small);
+  // PEXPIRE refreshes of the safety-net key lifetimes depend on how much real
+  // time passed since the sets were last refreshed (filling 10,000 messages
+  // takes a while on a loaded machine), not on depth: compare without them.
+  const withoutRefreshes = (costs: Record<string, string[]>) =>
+    Object.fromEntries(Object.entries(costs).map(([op, cmds]) => [op, cmds.filter((c) => !c.startsWith("pexpire="))]));
+  t.deepEqual(withoutRefreshes(large), withoutRefreshes(small));
   t.like(await driver.queues.stats(deep), { total: 10_000 - 2 });
   for (const [op, commands] of Object.entries(large)) {
     const total = commands.reduce((sum, c) => sum + Number(c.split("=")[1]), 0);

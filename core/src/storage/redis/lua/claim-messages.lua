@@ -39,13 +39,8 @@ for _, id in ipairs(ids) do
   rcall('ZADD', Q.cm .. claimId, f[2], id)
   rcall('HSET', m, 'cl', claimId, 'ce', cex)
   rcall('HINCRBY', m, 'cc', 1)
-  if tonumber(f[1]) < cex then
-    local ex = cex + grace * 1000
-    rcall('HSET', m, 'ttl', ttl + grace, 'ex', ex)
-    rcall('ZADD', Q.exp, ex, id)
-    rcall('PEXPIRE', m, ex - now + SLACK)
-    if ex > latest then latest = ex end
-  end
+  local ex = outliveClaim(id, tonumber(f[1]), cex, ttl, grace)
+  if ex > latest then latest = ex end
   messages[#messages + 1] = readMessage(id)
 end
 rcall('HSET', Q.c .. claimId, 'ttl', ttl, 'up', now, 'ex', cex)

@@ -32,13 +32,8 @@ for _, id in ipairs(rcall('ZRANGE', Q.cm .. claimId, 0, -1)) do
   if f[1] and f[2] == claimId and tonumber(f[1]) > now then
     rcall('HSET', m, 'ce', cex)
     rcall('ZADD', Q.held, cex, id)
-    if tonumber(f[1]) < cex then
-      local ex = cex + grace * 1000
-      rcall('HSET', m, 'ttl', ttl + grace, 'ex', ex)
-      rcall('ZADD', Q.exp, ex, id)
-      rcall('PEXPIRE', m, ex - now + SLACK)
-      if ex > latest then latest = ex end
-    end
+    local ex = outliveClaim(id, tonumber(f[1]), cex, ttl, grace)
+    if ex > latest then latest = ex end
   else
     rcall('ZREM', Q.cm .. claimId, id)
   end

@@ -75,6 +75,18 @@ local function unholdMessage(id)
   rcall('ZADD', Q.free, f[1], id)
 end
 
+-- A claim must not outlive its messages: a message (expiry `ex`) that would
+-- expire before the claim (expiry `cex`) lives on until cex + grace, with
+-- ttl = claim ttl + grace. Answers the message's expiry afterwards.
+local function outliveClaim(id, ex, cex, ttl, grace)
+  if ex >= cex then return ex end
+  local newEx = cex + grace * 1000
+  rcall('HSET', Q.m .. id, 'ttl', ttl + grace, 'ex', newEx)
+  rcall('ZADD', Q.exp, newEx, id)
+  rcall('PEXPIRE', Q.m .. id, newEx - now + SLACK)
+  return newEx
+end
+
 -- Paging marker of a message: "<generation>-<seq>", so markers of a deleted
 -- or purged incarnation never alias messages of the current one.
 local function markerOf(seq)
