@@ -1,0 +1,45 @@
+/**
+ * Settings of `npm run bench`, read once from BENCH_* environment variables.
+ * The workload itself (10 × 1 KiB messages a post, claim limit 10,
+ * concurrency 16, 20 s a scenario) is the issue's and only shortened for
+ * smoke checks.
+ */
+export interface BenchConfig {
+  /** BENCH_DURATION: seconds each measured scenario runs. Default 20. */
+  readonly durationS: number;
+  /** BENCH_CONCURRENCY: requests in flight per scenario. Default 16. */
+  readonly concurrency: number;
+  /** BENCH_ONLY: comma-separated scenario ids to run (default: all). */
+  readonly only: ReadonlySet<string> | null;
+  /** BENCH_PROFILE=1: run core and edge under `node --cpu-prof` and summarise the profiles. */
+  readonly profile: boolean;
+  /** BENCH_H2LOAD_MODE: "streams" (-c1 -mN, default: one HTTP/2 connection like a gRPC channel) or "connections" (-cN -m1). */
+  readonly h2loadMode: "streams" | "connections";
+  /** BENCH_GRPC_CONSUME_PROCS: Node client processes sharing the gRPC consume concurrency. Default 1. */
+  readonly grpcConsumeProcs: number;
+  /** BENCH_WRK_THREADS: wrk threads. Default 1 (leaves the second core to the service). */
+  readonly wrkThreads: number;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return n;
+}
+
+export function readBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  const only = env["BENCH_ONLY"]?.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const mode = env["BENCH_H2LOAD_MODE"] ?? "streams";
+  if (mode !== "streams" && mode !== "connections") throw new Error(`BENCH_H2LOAD_MODE must be streams or connections`);
+  return Object.freeze({
+    durationS: int(env, "BENCH_DURATION", 20, 1),
+    concurrency: int(env, "BENCH_CONCURRENCY", 16, 1),
+    only: only && only.length > 0 ? new Set(only) : null,
+    profile: env["BENCH_PROFILE"] === "1",
+    h2loadMode: mode,
+    grpcConsumeProcs: int(env, "BENCH_GRPC_CONSUME_PROCS", 1, 1),
+    wrkThreads: int(env, "BENCH_WRK_THREADS", 1, 1),
+  });
+}

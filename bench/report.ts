@@ -1,0 +1,100 @@
+/**
+ * The bench's output: the results table with each figure beside the
+ * same-run baselines (storage ceiling, edge ceiling) as ratios, the CPU split,
+ * the targets with PASS/FAIL, and .bench/last.json.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { ScenarioResult } from "./scenario.ts";
+
+export interface Target {
+  readonly name: string;
+  readonly value: string;
+  readonly status: "PASS" | "FAIL" | "not run";
+}
+
+const LABELS: Record<string, string> = {
+  "storage-produce": "storage ceiling: produce",
+  "storage-consume": "storage ceiling: consume",
+  "bare-produce": "edge ceiling: produce",
+  "bare-consume": "edge ceiling: consume",
+  "rest-produce": "REST produce",
+  "rest-consume": "REST consume",
+  "grpc-produce": "gRPC produce",
+  "grpc-consume": "gRPC consume (Node client)",
+};
+export const ORDER = Object.keys(LABELS);
+
+const num = (n: number) => Math.round(n).toLocaleString("en-US");
+const pad = (s: string, w: number, right = false) => (right ? s.padStart(w) : s.padEnd(w));
+
+function ratio(r: ScenarioResult, base: ScenarioResult | undefined): [string, string] {
+  if (!base || r.id === base.id || base.msgsPerSec === 0) return ["", ""];
+  return [num(base.msgsPerSec), `${Math.round((r.msgsPerSec / base.msgsPerSec) * 100)}%`];
+}
+
+export function evaluateTargets(results: Map<string, ScenarioResult>): Target[] {
+  const restP = results.get("rest-produce");
+  const restC = results.get("rest-consume");
+  const grpcP = results.get("grpc-produce");
+  const storeP = results.get("storage-produce");
+  const check = (name: string, r: ScenarioResult | undefined, value: (r: ScenarioResult) => [string, boolean]): Target => {
+    if (!r) return { name, value: "", status: "not run" };
+    const [text, ok] = value(r);
+    return { name, value: text, status: ok ? "PASS" : "FAIL" };
+  };
+  return [
+    check("REST produce >= 30,000 msgs/s", restP, (r) => [`${num(r.msgsPerSec)} msgs/s`, r.msgsPerSec >= 30_000]),
+    check("REST consume >= 4,000 msgs/s", restC, (r) => [`${num(r.msgsPerSec)} msgs/s`, r.msgsPerSec >= 4_000]),
+    check("REST post p99 <= 20 ms", restP, (r) => [`${r.p99Ms} ms`, r.p99Ms <= 20]),
+    check("gRPC produce >= 50% of the storage ceiling", storeP && grpcP, (r) => {
+      const share = r.msgsPerSec / (storeP?.msgsPerSec ?? 1);
+      return [`${Math.round(share * 100)}% (${num(r.msgsPerSec)} of ${num(storeP?.msgsPerSec ?? 0)})`, share >= 0.5];
+    }),
+  ];
+}
+
+export function printReport(results: Map<string, ScenarioResult>, targets: readonly Target[]): void {
+  const head = ["scenario", "msgs/s", "p50 ms", "p99 ms", "storage ceil", "ratio", "edge ceil", "ratio"];
+  const widths = [28, 9, 7, 8, 13, 6, 10, 6];
+  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i] as number, i > 0)).join("  ");
+  console.log(`\n${line(head)}\n${"-".repeat(widths.reduce((a, b) => a + b + 2, -2))}`);
+  for (const id of ORDER) {
+    const r = results.get(id);
+    if (!r) continue;
+    const service = r.via === "rest" || r.via === "grpc";
+    const storage = service ? results.get(`storage-${r.kind}`) : undefined;
+    const edge = r.via === "rest" ? results.get(`bare-${r.kind}`) : undefined;
+    console.log(line([LABELS[id] ?? id, num(r.msgsPerSec), String(r.p50Ms), String(r.p99Ms), ...ratio(r, storage), ...ratio(r, edge)]));
+  }
+
+  console.log(
+    "\nclients and CPU while loaded: % of one core (2 cores = 200%; other = other tenants of this machine)," +
+      "\nand CPU µs per message per process (2e6 / total = the most 2 fully busy cores could do):",
+  );
+  for (const id of ORDER) {
+    const r = results.get(id);
+    if (!r) continue;
+    const cpu = Object.entries(r.cpu).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(", ");
+    const per = Object.entries(r.cpuUsPerMsg).map(([k, v]) => `${k} ${v}`).join(", ");
+    const bound = r.cpuUsPerMsg["total"] ? num(2e6 / (r.cpuUsPerMsg["total"] as number)) : "?";
+    console.log(`  ${pad(LABELS[id] ?? id, 28)} ${r.client}; ${num(r.requests)} requests in ${r.durationS} s`);
+    console.log(`  ${" ".repeat(28)} cpu %: ${cpu}`);
+    console.log(`  ${" ".repeat(28)} µs/msg: ${per} (CPU bound ${bound} msgs/s)`);
+  }
+
+  const warnings = ORDER.flatMap((id) => (results.get(id)?.warnings ?? []).map((w) => `  ${LABELS[id]}: ${w}`));
+  if (warnings.length > 0) console.log(`\nnotes:\n${warnings.join("\n")}`);
+
+  console.log("\ntargets (2-core machine, client included):");
+  for (const t of targets) console.log(`  ${pad(t.status, 7)} ${pad(t.name, 44)} ${t.value}`);
+  console.log(
+    "\nfor scale (issue, measured with wrk): Zaqar 15 did ~2,650 produce / ~550 consume msgs/s (post p99 113 ms);" +
+      "\na do-nothing Node HTTP server ~68,000 / ~7,200. The ceilings above are this run's own.",
+  );
+}
+
+export function writeJson(path: string, data: object): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
+}

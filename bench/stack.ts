@@ -1,0 +1,72 @@
+/**
+ * The service under test and the edge ceiling, as child processes on free
+ * ports: the bench's own redis-server, the core (ZAQAR_STORE=redis, native
+ * gRPC port only), the REST edge pointing at it, and the bare HTTP server.
+ * With `profile`, core and edge run under `node --cpu-prof`.
+ */
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { freePort, spawnChild, waitForPort, type Child } from "./procs.ts";
+import { startRedis, type BenchRedis } from "./redis-server.ts";
+
+export interface Stack {
+  readonly redis: BenchRedis;
+  readonly core: Child;
+  readonly edge: Child;
+  readonly bare: Child;
+  /** host:port of the core's grpc-js server. */
+  readonly coreAddress: string;
+  readonly edgeUrl: string;
+  readonly bareUrl: string;
+  /** The long-running processes, for CPU accounting. */
+  readonly pids: Record<string, number>;
+  /** Stops everything; core and edge get SIGTERM first so their profiles are written. */
+  stop(): Promise<void>;
+}
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+function node(name: string, script: string, env: NodeJS.ProcessEnv, profileDir: string | null, args: string[] = []): Child {
+  const flags = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  return spawnChild(name, process.execPath, [...flags, "--import", "tsx", `${root}${script}`, ...args], { env: { ...process.env, ...env } });
+}
+
+export async function startStack(options: { readonly profileDir: string | null }): Promise<Stack> {
+  const redis = await startRedis();
+  const [corePort, edgePort, barePort] = [await freePort(), await freePort(), await freePort()];
+  const common = { ZAQAR_LOG_LEVEL: "warn", NODE_ENV: "production" };
+  const prof = (sub: string) => (options.profileDir ? `${options.profileDir}/${sub}` : null);
+
+  const core = node("core", "core/src/main.ts", {
+    ...common,
+    ZAQAR_STORE: "redis",
+    ZAQAR_REDIS_URL: redis.url,
+    ZAQAR_CORE_LISTEN: `127.0.0.1:${corePort}`,
+    ZAQAR_CORE_CONNECT_LISTEN: "off",
+  }, prof("core"));
+  await waitForPort(core, corePort);
+  const edge = node("edge-rest", "edge-rest/src/main.ts", {
+    ...common,
+    ZAQAR_REST_LISTEN: `127.0.0.1:${edgePort}`,
+    ZAQAR_CORE_URL: `127.0.0.1:${corePort}`,
+  }, prof("edge"));
+  const bare = node("bare-server", "bench/bare-server.ts", {}, null, [String(barePort)]);
+  await Promise.all([waitForPort(edge, edgePort), waitForPort(bare, barePort)]);
+
+  return {
+    redis,
+    core,
+    edge,
+    bare,
+    coreAddress: `127.0.0.1:${corePort}`,
+    edgeUrl: `http://127.0.0.1:${edgePort}`,
+    bareUrl: `http://127.0.0.1:${barePort}`,
+    pids: { core: core.pid, edge: edge.pid, redis: redis.child.pid, bare: bare.pid },
+    async stop() {
+      await Promise.all([edge.stop(), bare.stop()]);
+      await core.stop();
+      await redis.stop();
+    },
+  };
+}
