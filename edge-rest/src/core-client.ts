@@ -1,28 +1,28 @@
 /**
- * The edge's client of the core: BatchService.Execute over one long-lived
- * grpc-js HTTP/2 channel, with micro-batching.
+ * The edge's client of the core: BatchService.ExecuteStream over one
+ * long-lived grpc-js HTTP/2 channel.
  *
- * A call across the edge→core hop costs far more CPU than the work it carries
- * (~0.5 ms), so every operation requested during one event-loop turn is queued
- * and all of them travel in a single Execute call, sent on `setImmediate`
- * (earlier when the pending batch passes MAX_BATCH_OPS operations or
- * MAX_BATCH_BYTES body bytes). Each caller gets a promise of its own outcome;
- * a failed Execute rejects every operation it carried with a transport error
- * (a CoreError without detail, which the REST edge answers with 503).
+ * A call across the edge→core hop costs far more CPU than the work it carries,
+ * so operations are not sent one call each. Every operation requested during
+ * one event-loop turn is queued and all of them travel in one message on a
+ * long-lived stream, sent on `setImmediate` (earlier when the pending batch
+ * passes MAX_BATCH_OPS operations or MAX_BATCH_BYTES body bytes). The core
+ * answers each operation as it completes, naming it by id, so a fast
+ * operation never waits for a slow one, and the edge, the core and Redis work
+ * side by side instead of taking turns batch by batch.
+ *
+ * Each caller gets a promise of its own outcome. When the stream ends or
+ * breaks, every operation it carried fails with a transport error (a
+ * CoreError without detail, which the REST edge answers with 503), and the
+ * next batch opens a new stream. An operation unanswered after `timeoutMs`
+ * fails with DEADLINE_EXCEEDED.
  */
-import { create, fromBinary, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
 import * as grpc from "@grpc/grpc-js";
-import {
-  ExecuteRequestSchema,
-  ExecuteResponseSchema,
-  OperationSchema,
-  type ExecuteRequest,
-  type ExecuteResponse,
-  type Operation,
-  type Outcome,
-} from "../../proto/gen/zaqar/v1/batch_pb.ts";
+import { OperationSchema, type Operation, type Outcome } from "../../proto/gen/zaqar/v1/batch_pb.ts";
 import type { ErrorDetail } from "../../proto/gen/zaqar/v1/errors_pb.ts";
+import { createBatchStream, type BatchStream, type Waiter } from "./core-stream.ts";
 
 type AnyRequest = Exclude<Operation["request"], { case: undefined }>;
 type AnyResponse = Exclude<Outcome["response"], { case: undefined | "failure" }>;
@@ -80,7 +80,7 @@ export interface CoreClient {
 export interface CoreClientOptions {
   /** host:port of the core's gRPC server. */
   readonly address: string;
-  /** Per-Execute deadline; the health smoke test is the slowest operation. */
+  /** How long an operation may wait for its outcome; the health smoke test is the slowest operation. */
   readonly timeoutMs?: number;
 }
 
@@ -88,19 +88,6 @@ export interface CoreClientOptions {
 const MAX_BATCH_OPS = 256;
 /** ... or this many request-body bytes. */
 const MAX_BATCH_BYTES = 1 << 20;
-const EXECUTE = "/zaqar.v1.BatchService/Execute";
-
-interface Pending {
-  readonly op: OpName;
-  readonly resolve: (value: never) => void;
-  readonly reject: (err: CoreError) => void;
-}
-
-const serialize = (req: ExecuteRequest): Buffer => {
-  const bytes = toBinary(ExecuteRequestSchema, req);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-};
-const deserialize = (bytes: Buffer): ExecuteResponse => fromBinary(ExecuteResponseSchema, bytes);
 
 /** Body bytes an operation carries (for the early-flush threshold). */
 function bodyBytes(req: object): number {
@@ -109,8 +96,33 @@ function bodyBytes(req: object): number {
   return n;
 }
 
+/** A waiter that settles the caller's promise from the operation's outcome. */
+class Pending implements Waiter {
+  readonly op: OpName;
+  sentAt = 0;
+  readonly #resolve: (value: never) => void;
+  readonly #reject: (err: CoreError) => void;
+
+  constructor(op: OpName, resolve: (value: never) => void, reject: (err: CoreError) => void) {
+    this.op = op;
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
+
+  settle(outcome: Outcome["response"]): void {
+    if (outcome.case === this.op) this.#resolve(outcome.value as never);
+    else if (outcome.case === "failure") {
+      const f = outcome.value;
+      this.#reject(new CoreError(this.op, f.code, f.description, f.detail));
+    } else this.#reject(new CoreError(this.op, grpc.status.INTERNAL, `unexpected outcome ${String(outcome.case)}`));
+  }
+
+  fail(code: number, description: string, cause?: unknown): void {
+    this.#reject(new CoreError(this.op, code, description, undefined, cause));
+  }
+}
+
 export function createCoreClient(options: CoreClientOptions): CoreClient {
-  const timeoutMs = options.timeoutMs ?? 60_000;
   // One channel for the edge's lifetime. grpc-js does not compress unless asked.
   const client = new grpc.Client(options.address, grpc.credentials.createInsecure(), {
     "grpc.max_receive_message_length": -1,
@@ -119,30 +131,13 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
     "grpc.keepalive_timeout_ms": 10_000,
     "grpc.keepalive_permit_without_calls": 1,
   });
+  const stream: BatchStream = createBatchStream(client, options.timeoutMs ?? 60_000);
 
   let operations: Operation[] = [];
-  let waiters: Pending[] = [];
+  let waiters: Waiter[] = [];
   let bytes = 0;
   let scheduled: NodeJS.Immediate | null = null;
   let closed = false;
-
-  function settle(batch: Pending[], err: grpc.ServiceError | null, res: ExecuteResponse | undefined): void {
-    if (err || !res || res.outcomes.length !== batch.length) {
-      const code = err?.code ?? grpc.status.INTERNAL;
-      const description = err?.details || "malformed Execute response";
-      for (const w of batch) w.reject(new CoreError(w.op, code, description, undefined, err ?? undefined));
-      return;
-    }
-    for (let i = 0; i < batch.length; i++) {
-      const w = batch[i] as Pending;
-      const outcome = (res.outcomes[i] as Outcome).response;
-      if (outcome.case === w.op) w.resolve(outcome.value as never);
-      else if (outcome.case === "failure") {
-        const f = outcome.value;
-        w.reject(new CoreError(w.op, f.code, f.description, f.detail));
-      } else w.reject(new CoreError(w.op, grpc.status.INTERNAL, `unexpected outcome ${String(outcome.case)}`));
-    }
-  }
 
   function flush(): void {
     if (scheduled !== null) {
@@ -150,19 +145,10 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
       scheduled = null;
     }
     if (operations.length === 0) return;
-    const batch = waiters;
-    const request = create(ExecuteRequestSchema, { operations });
+    stream.send(operations, waiters);
     operations = [];
     waiters = [];
     bytes = 0;
-    client.makeUnaryRequest<ExecuteRequest, ExecuteResponse>(
-      EXECUTE,
-      serialize,
-      deserialize,
-      request,
-      { deadline: Date.now() + timeoutMs },
-      (err, res) => settle(batch, err, res),
-    );
   }
 
   return {
@@ -174,7 +160,7 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
       });
       return new Promise<ResponseOf<K>>((resolve, reject) => {
         operations.push(operation);
-        waiters.push({ op, resolve: resolve as (value: never) => void, reject });
+        waiters.push(new Pending(op, resolve as (value: never) => void, reject));
         bytes += bodyBytes(req);
         if (operations.length >= MAX_BATCH_OPS || bytes >= MAX_BATCH_BYTES) flush();
         else if (scheduled === null) scheduled = setImmediate(flush);
@@ -184,6 +170,8 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
       if (closed) return;
       flush();
       closed = true;
+      // Half-close: the core answers what it has, then ends the stream.
+      stream.close();
       client.close();
     },
   };

@@ -1,12 +1,15 @@
 /**
- * The edge's batching core client against a real core: every operation of one
- * event-loop turn travels in one Execute, and each caller gets its own outcome.
+ * The edge's batching core client against a real core: the operations of one
+ * event-loop turn travel together on one ExecuteStream, each caller gets its
+ * own outcome, and a lost stream fails only what it carried.
  */
 import { randomUUID } from "node:crypto";
+import { createServer, type Socket } from "node:net";
 import { status } from "@grpc/grpc-js";
 import anyTest, { type TestFn } from "ava";
 import { CoreError, createCoreClient, type CallContextInit } from "../../edge-rest/src/core-client.ts";
 import { startCore, type TestCore } from "../helpers/core.ts";
+import { freePort } from "../helpers/free-port.ts";
 import { CLIENT_ID } from "./harness.ts";
 
 const test = anyTest as TestFn<{ core: TestCore }>;
@@ -92,4 +95,48 @@ test("a closed client rejects new operations", async (t) => {
   const err = await t.throwsAsync(client.call(ctx(), "ping", {}));
   t.true(err instanceof CoreError);
   t.is((err as CoreError).detail, undefined);
+});
+
+test("while the core restarts operations fail with UNAVAILABLE, and later ones reach the new core", async (t) => {
+  const port = await freePort();
+  const env = { ZAQAR_CORE_LISTEN: `127.0.0.1:${port}` };
+  const first = await startCore({ env });
+  const client = createCoreClient({ address: `127.0.0.1:${port}` });
+  const c = ctx();
+  t.true((await client.call(c, "createQueue", { queue: "before" })).created);
+  // Shutting down ends the stream; the next operation fails fast or opens a new one.
+  await first.close();
+  const during = await Promise.allSettled([client.call(c, "ping", {})]);
+  t.is(during[0]?.status, "rejected");
+  t.is(((during[0] as PromiseRejectedResult).reason as CoreError).code, status.UNAVAILABLE);
+  const second = await startCore({ env });
+  // grpc-js reconnects with backoff; keep asking until the new core answers.
+  let ping: { storageReachable: boolean } | undefined;
+  for (let i = 0; i < 100 && ping === undefined; i++) {
+    ping = await client.call(c, "ping", {}).catch(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return undefined;
+    });
+  }
+  t.true(ping?.storageReachable);
+  client.close();
+  await second.close();
+});
+
+test("an operation left unanswered past the timeout fails with DEADLINE_EXCEEDED", async (t) => {
+  // A server that accepts connections and never speaks HTTP/2.
+  const sockets: Socket[] = [];
+  const silent = createServer((socket) => sockets.push(socket));
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  const address = silent.address() as { port: number };
+  const client = createCoreClient({ address: `127.0.0.1:${address.port}`, timeoutMs: 300 });
+  const started = Date.now();
+  const err = await t.throwsAsync(client.call(ctx(), "ping", {}));
+  t.true(err instanceof CoreError);
+  t.is((err as CoreError).code, status.DEADLINE_EXCEEDED);
+  t.is((err as CoreError).detail, undefined);
+  t.true(Date.now() - started < 5000);
+  client.close();
+  for (const s of sockets) s.destroy();
+  await new Promise((resolve) => silent.close(resolve));
 });

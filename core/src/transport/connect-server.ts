@@ -9,7 +9,9 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { ExecuteRequest } from "../../../proto/gen/zaqar/v1/batch_pb.js";
 import type { OpName } from "../service/handler-types.ts";
-import { createBatchExecutor } from "./batch.ts";
+import { createBatchExecutor, createOperationRunner } from "./batch.ts";
+import { createStreamSessions } from "./batch-stream.ts";
+import { connectExecuteStream } from "./connect-stream.ts";
 import { contextFromHeaders, type Dispatcher } from "./dispatch.ts";
 import { toConnectError } from "./error-status.ts";
 import { BatchService, operationServices } from "./services.ts";
@@ -20,7 +22,9 @@ export interface ConnectServer {
 }
 
 export function createConnectServer(dispatcher: Dispatcher): ConnectServer {
-  const execute = createBatchExecutor(dispatcher);
+  const run = createOperationRunner(dispatcher);
+  const execute = createBatchExecutor(run);
+  const streams = createStreamSessions(run);
   const routes = (router: ConnectRouter) => {
     for (const service of operationServices) {
       const impl: Record<string, (req: unknown, ctx: { requestHeader: Headers }) => Promise<unknown>> = {};
@@ -35,7 +39,10 @@ export function createConnectServer(dispatcher: Dispatcher): ConnectServer {
       }
       router.service(service as DescService, impl as never);
     }
-    router.service(BatchService, { execute: (req: ExecuteRequest) => execute(req) });
+    router.service(BatchService, {
+      execute: (req: ExecuteRequest) => execute(req),
+      executeStream: connectExecuteStream(streams),
+    });
   };
   const server = http2.createServer(connectNodeAdapter({ routes, acceptCompression: [] }));
   // http2 close() waits for open sessions, and clients keep theirs idle-open: track and close them.
@@ -58,7 +65,10 @@ export function createConnectServer(dispatcher: Dispatcher): ConnectServer {
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
-        for (const session of sessions) session.close();
+        // Open ExecuteStreams never finish by themselves: drain ends them first.
+        void streams.drain().then(() => {
+          for (const session of sessions) session.close();
+        });
       }),
   };
 }

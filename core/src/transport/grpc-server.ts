@@ -8,9 +8,10 @@
  */
 import { fromBinary, toBinary, type DescMessage, type DescService } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
-import type { ExecuteRequest } from "../../../proto/gen/zaqar/v1/batch_pb.js";
+import type { ExecuteRequest, ExecuteStreamRequest, ExecuteStreamResponse } from "../../../proto/gen/zaqar/v1/batch_pb.js";
 import type { OpName } from "../service/handler-types.ts";
-import { createBatchExecutor } from "./batch.ts";
+import { createBatchExecutor, createOperationRunner } from "./batch.ts";
+import { createStreamSessions, type StreamSessions } from "./batch-stream.ts";
 import { contextFromHeaders, type Dispatcher } from "./dispatch.ts";
 import { toGrpcError } from "./error-status.ts";
 import { BatchService, operationServices } from "./services.ts";
@@ -27,8 +28,8 @@ function definition(service: DescService): grpc.ServiceDefinition {
     const output = codec(method.output);
     def[method.localName] = {
       path: `/${service.typeName}/${method.name}`,
-      requestStream: false,
-      responseStream: false,
+      requestStream: method.methodKind === "client_streaming" || method.methodKind === "bidi_streaming",
+      responseStream: method.methodKind === "server_streaming" || method.methodKind === "bidi_streaming",
       requestSerialize: input.serialize,
       requestDeserialize: input.deserialize,
       responseSerialize: output.serialize,
@@ -46,6 +47,17 @@ function unary(work: (call: grpc.ServerUnaryCall<unknown, unknown>) => Promise<u
       (response) => callback(null, response),
       (err: unknown) => callback(toGrpcError(err)),
     );
+  };
+}
+
+/** ExecuteStream over a grpc-js duplex call. */
+function bidi(sessions: StreamSessions): grpc.handleBidiStreamingCall<ExecuteStreamRequest, ExecuteStreamResponse> {
+  return (call) => {
+    const session = sessions.open({ write: (res) => call.write(res), end: () => call.end() });
+    call.on("data", (req: ExecuteStreamRequest) => session.receive(req));
+    call.on("end", () => session.finish());
+    call.on("cancelled", () => session.abort());
+    call.on("error", () => session.abort());
   };
 }
 
@@ -75,8 +87,13 @@ export function createGrpcServer(dispatcher: Dispatcher): GrpcServer {
     }
     server.addService(definition(service), impl);
   }
-  const execute = createBatchExecutor(dispatcher);
-  server.addService(definition(BatchService), { execute: unary((call) => execute(call.request as ExecuteRequest)) });
+  const run = createOperationRunner(dispatcher);
+  const execute = createBatchExecutor(run);
+  const streams = createStreamSessions(run);
+  server.addService(definition(BatchService), {
+    execute: unary((call) => execute(call.request as ExecuteRequest)),
+    executeStream: bidi(streams),
+  });
 
   return {
     listen: (host, port) =>
@@ -87,12 +104,14 @@ export function createGrpcServer(dispatcher: Dispatcher): GrpcServer {
       }),
     close: () =>
       new Promise((resolve) => {
-        // Let in-flight calls finish; force after a grace period.
+        // Let in-flight calls finish; force after a grace period. Open
+        // ExecuteStreams never finish by themselves: drain ends them.
         const timer = setTimeout(() => server.forceShutdown(), 5000);
         server.tryShutdown(() => {
           clearTimeout(timer);
           resolve();
         });
+        void streams.drain();
       }),
   };
 }
