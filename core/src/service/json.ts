@@ -13,6 +13,11 @@ export const wrongDocumentType = (): ZaqarError => new ZaqarError("INVALID_BODY"
 
 /** Parses a request document: an object or an array, or INVALID_BODY. */
 export function parseDocument(bytes: Uint8Array): unknown {
+  return readDocument(bytes).value;
+}
+
+/** parseDocument, also answering the document's text. */
+export function readDocument(bytes: Uint8Array): { value: unknown; text: string } {
   let text: string;
   let value: unknown;
   try {
@@ -25,46 +30,56 @@ export function parseDocument(bytes: Uint8Array): unknown {
   if (hasOversizedInteger(text)) {
     throw new ZaqarError("INVALID_BODY", "JSON contains integer that is too large.");
   }
-  return value;
+  return { value, text };
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-const LONG_DIGIT_RUN = /\d{19}/;
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
+const INTEGER = /^-?\d+$/;
+
+/** Index just past the JSON string that opens at `start` (text is valid JSON). */
+export function stringEnd(text: string, start: number): number {
+  let q = text.indexOf('"', start + 1);
+  for (;;) {
+    if (q < 0) return text.length;
+    let k = q - 1;
+    while (text.charCodeAt(k) === 0x5c /* \ */) k--;
+    if (((q - 1 - k) & 1) === 0) return q + 1; // an even run of backslashes: the quote is real
+    q = text.indexOf('"', q + 1);
+  }
+}
+
+/** Characters that can continue a number literal. */
+const isNumberChar = (c: number): boolean => (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
 
 /**
  * True when the JSON text holds an integer literal outside signed 64-bit.
- * Cheap in the common case: only texts with a run of 19+ digits are scanned,
- * and the scan skips string contents so digits inside strings never count.
+ * Strings are jumped over whole (indexOf), so digits inside them never count
+ * and a document of long strings costs little; only literals of 19 or more
+ * characters can be out of range, and only those are converted.
  */
 export function hasOversizedInteger(text: string): boolean {
-  if (!LONG_DIGIT_RUN.test(text)) return false;
-  let i = 0;
   const n = text.length;
+  let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
-      i++;
-      while (i < n && text.charCodeAt(i) !== 0x22) i += text.charCodeAt(i) === 0x5c /* \ */ ? 2 : 1;
-      i++;
-      continue;
-    }
-    if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
-      const start = i;
-      i++;
-      while (i < n && /[0-9.eE+-]/.test(text[i] as string)) i++;
-      const literal = text.slice(start, i);
-      if (/^-?\d+$/.test(literal)) {
-        const v = BigInt(literal);
-        if (v > INT64_MAX || v < INT64_MIN) return true;
+      i = stringEnd(text, i);
+    } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
+      const start = i++;
+      while (i < n && isNumberChar(text.charCodeAt(i))) i++;
+      if (i - start >= 19) {
+        const literal = text.slice(start, i);
+        if (INTEGER.test(literal)) {
+          const v = BigInt(literal);
+          if (v > INT64_MAX || v < INT64_MIN) return true;
+        }
       }
-      continue;
-    }
-    i++;
+    } else i++;
   }
   return false;
 }

@@ -6,7 +6,8 @@
 import { ZaqarError } from "../errors.ts";
 import type { Limits } from "../limits.ts";
 import type { NewMessage, QueueMetadata } from "../storage/driver.ts";
-import { isPlainObject, isPyInt, parseDocument, pyIntValue, unparseable, wrongDocumentType } from "./json.ts";
+import { isPlainObject, isPyInt, pyIntValue, readDocument, unparseable, wrongDocumentType } from "./json.ts";
+import { bodyTexts } from "./json-spans.ts";
 import { defaultDelay, defaultTtl, postSizeLimit } from "./queue-metadata.ts";
 import { delayText, invalid, notIntText, ttlText } from "./validate.ts";
 
@@ -17,20 +18,22 @@ export function readMessagePost(body: Uint8Array | undefined, meta: QueueMetadat
   }
   if (body === undefined) throw new ZaqarError("INVALID_BODY", "Request body can not be empty");
   if (body.length === 0) throw unparseable();
-  const doc = parseDocument(body);
+  const { value: doc, text } = readDocument(body);
   if (!isPlainObject(doc) || !("messages" in doc)) throw invalid("No messages were found in the request body.");
   const items = doc["messages"];
   if (!Array.isArray(items)) throw wrongDocumentType();
+  // Each body's text as JSON.stringify would write it, cut from the document where possible.
+  const texts = bodyTexts(text, items);
 
   const queueDelay = defaultDelay(meta);
   const ttlDefault = defaultTtl(meta, limits);
-  const typed = items.map((item: unknown) => {
+  const typed = items.map((item: unknown, i) => {
     if (!isPlainObject(item)) throw wrongDocumentType();
     if (!("body" in item)) throw new ZaqarError("INVALID_BODY", 'Missing "body" field.');
     const ttl = "ttl" in item ? intField(item["ttl"], "ttl") : ttlDefault;
     // Only a delayed queue reads `delay`; elsewhere Zaqar drops the field unchecked.
     const delay = queueDelay > 0 ? ("delay" in item ? intField(item["delay"], "delay") : queueDelay) : 0;
-    return { body: JSON.stringify(item["body"]), ttl, delay };
+    return { body: texts[i] ?? JSON.stringify(item["body"]), ttl, delay };
   });
   if (typed.length === 0) throw invalid("No messages to enqueu.");
   for (const m of typed) {
