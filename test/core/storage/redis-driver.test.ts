@@ -10,7 +10,7 @@ import { Redis } from "ioredis";
 import { createManualClock, type ManualClock } from "../../../core/src/clock.ts";
 import { isZaqarError, ZaqarError } from "../../../core/src/errors.ts";
 import type { Scope, StorageDriver } from "../../../core/src/storage/driver.ts";
-import { decodeKey, encodeProject, projectIndexKey, queueKeys, SLACK_MS } from "../../../core/src/storage/redis/keys.ts";
+import { decodeKey, encodeProject, projectIndexKey, queueKey, queueKeys, SLACK_MS } from "../../../core/src/storage/redis/keys.ts";
 import { connectRedis, createRedisDriver, whenReady } from "../../../core/src/storage/redis/driver.ts";
 import { startRedisServer, type RedisServer } from "../../helpers/redis-server.ts";
 
@@ -73,29 +73,49 @@ test("a queue's keys carry its hash tag, follow the documented layout and store 
   const [m1, m2, m3] = await post([{ body }, { ttl: 60 }, { delay: 30 }]);
   const claim = await driver.claims.create(scope, { ttl: 120, grace: 60, limit: 1 });
   t.deepEqual(claim?.messages.map((m) => m.id), [m1]);
-  const g = await gen(scope);
-  t.regex(g, /^[0-9a-f]{12}$/);
+  t.regex(await gen(scope), /^[0-9a-f]{12}$/);
 
   const keys = await keysOf(scope.project);
   const base = queueKeys(scope).base;
   const expected = [
     projectIndexKey(scope.project),
     `${base}q`,
-    ...["all", "free", "delayed", "exp", "held", "claims", `m:${m1}`, `m:${m2}`, `m:${m3}`, `c:${claim!.id}`, `cm:${claim!.id}`].map((s) => `${base}${g}:${s}`),
+    ...["all", "free", "delayed", "exp", "held", "claims", "m", "claim"].map((s) => `${base}${s}`),
   ].sort();
   t.deepEqual(keys, expected);
   for (const key of keys) t.is(/\{([^}]*)\}/.exec(key)?.[1], key === projectIndexKey(scope.project) ? encodeProject(scope.project) : `${encodeProject(scope.project)}/a.b`);
 
-  t.is(await raw.hget(`${base}${g}:m:${m1}`, "b"), body);
+  t.is(await raw.hget(`${base}m`, m1!), body);
   t.is((await driver.messages.get(scope, m1!)).body, body);
-  // Only the record and the index live without expiry; the rest has a safety net.
+  t.deepEqual((await raw.hkeys(`${base}m`)).sort(), [m1, m2, m3, `i:${m1}`, `i:${m2}`, `i:${m3}`, `c:${m1}`].sort());
+  t.deepEqual(await raw.hkeys(`${base}claim`), [claim!.id]);
+  // Only the record and the index live without expiry; the queue's other keys
+  // share one, SLACK to 2 × SLACK beyond the longest-lived message (ttl 3600).
   t.is(await raw.pttl(`${base}q`), -1);
   t.is(await raw.pttl(projectIndexKey(scope.project)), -1);
-  for (const key of keys.filter((k) => k.includes(`${g}:`))) {
+  for (const key of keys.filter((k) => k !== `${base}q` && k !== projectIndexKey(scope.project))) {
     const ttl = await raw.pttl(key);
-    t.true(ttl > 0 && ttl <= 3600_000 + SLACK_MS, `${key} ${ttl}`);
+    t.true(ttl > 3600_000 + SLACK_MS && ttl <= 3600_000 + 2 * SLACK_MS, `${key} ${ttl}`);
   }
-  t.true((await raw.pttl(`${base}${g}:m:${m2}`)) <= 60_000 + SLACK_MS);
+});
+
+test("a longer-lived message re-arms every key of the queue and re-created keys get the same expiry", async (t) => {
+  const { driver, scope, post } = await open(t);
+  await post([{ ttl: 60 }, { ttl: 60 }]);
+  const claim = (await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 1 }))!;
+  const base = queueKeys(scope).base;
+  const names = ["all", "free", "exp", "held", "claims", "m", "claim"];
+  const ttls = async () => Promise.all(names.map((n) => raw.pttl(base + n)));
+  for (const ttl of await ttls()) t.true(ttl > 60_000 + SLACK_MS && ttl <= 120_000 + 2 * SLACK_MS, String(ttl));
+
+  // Releasing empties (so deletes) held, claims and claim; the next claim re-creates them.
+  await driver.claims.delete(scope, claim.id);
+  t.is(await raw.exists(base + "held", base + "claims", base + "claim"), 0);
+  await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 1 });
+  for (const ttl of await ttls()) t.true(ttl > 60_000 + SLACK_MS && ttl <= 120_000 + 2 * SLACK_MS, String(ttl));
+
+  await post([{ ttl: 86_400 }]);
+  for (const ttl of await ttls()) t.true(ttl > 86_400_000 + SLACK_MS && ttl <= 86_400_000 + 2 * SLACK_MS, String(ttl));
 });
 
 test("reads never return expired messages or honour expired claims while housekeeping is behind", async (t) => {
@@ -113,9 +133,8 @@ test("reads never return expired messages or honour expired claims while houseke
   const gone = await t.throwsAsync<ZaqarError>(driver.messages.delete(scope, a!, claim.id));
   t.is(gone?.reason, "CLAIM_GONE");
   // Nothing was reaped or released by those reads (budget 0)...
-  const g = await gen(scope);
-  t.is(await raw.zcard(`${queueKeys(scope).base}${g}:all`), 4);
-  t.is(await raw.zcard(`${queueKeys(scope).base}${g}:held`), 1);
+  t.is(await raw.zcard(queueKey(scope, "all")), 4);
+  t.is(await raw.zcard(queueKey(scope, "held")), 1);
   // ...yet stats and claims, which need it, catch up on their own.
   t.like(await driver.queues.stats(scope), { claimed: 0, free: 2, total: 2, oldest: { id: a }, newest: { id: d } });
   t.deepEqual((await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 5 }))?.messages.map((m) => m.id), [a, d]);
@@ -126,7 +145,7 @@ test("housekeeping does at most its budget of work per call and claims catch up 
   await post(Array.from({ length: 50 }, () => ({ ttl: 60 })));
   const [live] = await post([{ ttl: 3600 }]);
   clock.advance(60_000);
-  const exp = `${queueKeys(scope).base}${await gen(scope)}:exp`;
+  const exp = queueKey(scope, "exp");
   t.is(await raw.zcard(exp), 51);
   await driver.messages.get(scope, live!);
   t.is(await raw.zcard(exp), 41);
@@ -141,13 +160,14 @@ test("deleting a large queue removes every key of it and its index entry", async
   const { driver, scope, post } = await open(t);
   for (let i = 0; i < 3; i++) await post(500);
   await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 20 });
-  t.true((await keysOf(scope.project)).length > 1500);
+  t.is(await raw.zcard(queueKey(scope, "all")), 1500);
+  t.is((await keysOf(scope.project)).length, 2 + 7);
   await driver.queues.delete(scope);
   t.deepEqual(await keysOf(scope.project), []);
   t.false((await driver.queues.info(scope)).exists);
 });
 
-test("purge moves the queue to a new generation, collects the old one and keeps record, metadata and sequence", async (t) => {
+test("purge gives the queue a new generation, removes every message and claim key and keeps record, metadata and sequence", async (t) => {
   const { driver, scope, post } = await open(t);
   await driver.queues.create(scope, { a: 1 });
   await post(700);

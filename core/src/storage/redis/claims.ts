@@ -1,10 +1,10 @@
 /** ClaimStore over the Lua scripts (semantics: driver.ts; layout: keys.ts). */
 import { randomUUID } from "node:crypto";
-import type { ClaimOptions, ClaimRecord, ClaimStore, Scope } from "../driver.ts";
+import type { ClaimOptions, ClaimRecord, ClaimStore, Scope, StoredMessage } from "../driver.ts";
 import type { RedisContext } from "./context.ts";
 import { queueKeys } from "./keys.ts";
-import { toMessage } from "./records.ts";
-import type { RawClaim } from "./scripts.ts";
+import { toMessage, unpackInfo } from "./records.ts";
+import type { RawClaim, RawNewClaim } from "./scripts.ts";
 import { isStatus, statusError } from "./status.ts";
 
 function toClaim(id: string, raw: RawClaim): ClaimRecord {
@@ -19,17 +19,54 @@ function toClaim(id: string, raw: RawClaim): ClaimRecord {
 }
 
 export function createClaimStore(ctx: RedisContext): ClaimStore {
-  const { clock, scripts, run } = ctx;
+  const { client, clock, scripts, run } = ctx;
+
+  /**
+   * The messages of a new claim from its script reply and their infos and
+   * bodies, read natively afterwards (the script leaves them out so bodies
+   * never pass through Lua). Nobody but this caller knows the claim yet, so
+   * they are as the claim left them; one deleted meanwhile is left out.
+   */
+  async function claimedMessages(scope: Scope, claimId: string, reply: RawNewClaim): Promise<StoredMessage[]> {
+    const [, , , gen, picks] = reply;
+    const k = queueKeys(scope);
+    const ids: string[] = [];
+    const fields: string[] = [];
+    for (let i = 0; i < picks.length; i += 2) {
+      const id = picks[i] as string;
+      ids.push(id);
+      fields.push(id, `i:${id}`);
+    }
+    const [got, seqs] = await run(() => Promise.all([client.hmget(k.m, ...fields), client.zmscore(k.all, ...ids)]));
+    const messages: StoredMessage[] = [];
+    ids.forEach((id, n) => {
+      const body = got[2 * n];
+      const info = got[2 * n + 1];
+      const seq = seqs[n];
+      const fields = info == null ? null : unpackInfo(info);
+      if (fields === null || body == null || seq == null) return;
+      messages.push({ id, body, ...fields, claimId, claimCount: Number(picks[2 * n + 1]), marker: `${gen}-${seq}` });
+    });
+    return messages;
+  }
 
   return {
     async create(scope: Scope, o: ClaimOptions) {
       const k = queueKeys(scope);
       const id = randomUUID();
       const reply = await ctx.untilCaughtUp((now, budget) =>
-        scripts.claimMessages(k.record, k.base, now, budget, id, o.ttl, o.grace, o.limit),
+        scripts.claimMessages(k.record, k.base, now, budget, id, o.ttl, o.grace, o.limit - 1),
       );
       if (isStatus(reply)) throw statusError(reply, scope, id);
-      return reply.length === 0 ? null : toClaim(id, reply as RawClaim);
+      if (reply.length === 0) return null;
+      const [ttl, updated, expires] = reply;
+      return {
+        id,
+        ttl: Number(ttl),
+        updatedAtMs: Number(updated),
+        expiresAtMs: Number(expires),
+        messages: await claimedMessages(scope, id, reply),
+      };
     },
 
     async get(scope: Scope, id: string) {

@@ -15,33 +15,59 @@
  * distinct keys. `.` is never a separator (upstream Zaqar's `.` split garbled
  * names containing dots).
  *
- * Layout (P = escaped project, Q = queue, G = generation, 12 hex digits):
+ * Layout (P = escaped project, Q = queue). A queue is a fixed set of keys:
+ * per-message and per-claim data are fields of per-queue hashes keyed by id,
+ * so every script issues one command per key it touches, however many
+ * messages it handles, and deleting a queue is O(1).
  *
- * | key                         | type | content | expiry |
- * |-----------------------------|------|---------|--------|
- * | zq:{P}:queues               | ZSET | queue names of the project, all score 0 (lex order = byte order) | none |
- * | zq:{P/Q}:q                  | HASH | the queue record: `meta` (metadata JSON), `ver` (version token), `gen` (generation), `seq` (last message sequence), `created` (ms) | none |
- * | zq:{P/Q}:trash              | SET  | generations of deleted incarnations still to be collected | safety net |
- * | zq:{P/Q}:G:all              | ZSET | every stored message id, score = sequence (FIFO order) | safety net |
- * | zq:{P/Q}:G:free             | ZSET | unclaimed, visible message ids, score = sequence | safety net |
- * | zq:{P/Q}:G:delayed          | ZSET | not yet visible message ids, score = visible-at ms | safety net |
- * | zq:{P/Q}:G:exp              | ZSET | every stored message id, score = expires-at ms | safety net |
- * | zq:{P/Q}:G:held             | ZSET | claimed message ids, score = their claim's expiry ms | safety net |
- * | zq:{P/Q}:G:claims           | ZSET | claim ids, score = claim expiry ms | safety net |
- * | zq:{P/Q}:G:m:<message id>   | HASH | `b` body JSON text, `ttl` s, `cr` created ms, `ex` expires ms, `va` visible-at ms, `cid` client id, `cl` claim id or "", `ce` claim expiry ms, `cc` claim count, `seq` | remaining life + slack |
- * | zq:{P/Q}:G:c:<claim id>     | HASH | `ttl` s, `up` created/renewed ms, `ex` expiry ms | remaining life + slack |
- * | zq:{P/Q}:G:cm:<claim id>    | ZSET | ids of the messages the claim holds, score = sequence | remaining life + slack |
+ * | key               | type | content | expiry |
+ * |-------------------|------|---------|--------|
+ * | zq:{P}:queues     | ZSET | queue names of the project, all score 0 (lex order = byte order) | none |
+ * | zq:{P/Q}:q        | HASH | the queue record: `meta` (metadata JSON), `ver` (version token), `gen` (generation token, see below), `seq` (last message sequence), `created` (ms), `due` (ms; nothing in held/claims/delayed/exp is scored below it, so housekeeping is skipped before it), `hz` (ms; the horizon the other keys' expiry aims at, see below) | none |
+ * | zq:{P/Q}:all      | ZSET | every stored message id, score = sequence (FIFO order) | safety net |
+ * | zq:{P/Q}:free     | ZSET | unclaimed, visible message ids, score = sequence | safety net |
+ * | zq:{P/Q}:delayed  | ZSET | not yet visible message ids, score = visible-at ms | safety net |
+ * | zq:{P/Q}:exp      | ZSET | every stored message id, score = expires-at ms | safety net |
+ * | zq:{P/Q}:held     | ZSET | claimed message ids, score = their claim's expiry ms | safety net |
+ * | zq:{P/Q}:claims   | ZSET | claim ids, score = claim expiry ms | safety net |
+ * | zq:{P/Q}:m        | HASH | per message id: `<id>` → body JSON text (byte for byte), `i:<id>` → packed info, `c:<id>` → packed claim state (absent until first claimed) | safety net |
+ * | zq:{P/Q}:claim    | HASH | claim id → packed claim (below) | safety net |
  *
- * Generations: the record names the live generation G; deleting a queue drops
- * the record (everything of G becomes unreachable at once) and puts G in
- * `trash`, collected in bounded batches afterwards. A re-created queue gets a
- * new G, so stale ids can never resurface.
+ * Packed records (fields joined by "|", decimal numbers, times in ms):
+ * - info: ttl (s), created, expires, visibleAt, client id (last, so it may
+ *   contain anything). The driver writes it at post; a claim that extends the
+ *   message rewrites ttl and expires.
+ * - claim state: claim count, claim expiry (mirrors the claim's; 0 once
+ *   released), claim id ("" once released). A message is in `held` exactly
+ *   when this names a claim, else in `free` or (until visible) `delayed`.
+ * - claim: ttl (s), updated, expires, then the ids of the messages it took in
+ *   enqueue order joined by "," (one it lost since is skipped by checking the
+ *   message's own claim state).
+ * One hash holds all three so that a delete drops them with one HDEL, and
+ * (bodies being larger than 64 bytes) it is always hashtable-encoded, never a
+ * listpack searched linearly.
  *
- * Safety net: per-message and per-claim keys carry a relative PEXPIRE (their
- * remaining life plus SLACK_MS), the generation's sorted sets one covering
- * their longest-lived member, so a queue nobody touches again still frees its
- * memory. Semantics never depend on these expiries: scripts compare the
- * clock's `now` (ARGV) with stored times, item by item.
+ * Bodies never pass through Lua on the hot paths (Redis's Lua hashes every
+ * byte of every string it creates): a post writes bodies and infos with one
+ * native HSET in the same MULTI as its script, and a claim's bodies, infos
+ * and sequences are read natively after its script (messages.ts, claims.ts).
+ *
+ * Generations: the record's `gen` token changes when the queue is purged or
+ * re-created and prefixes every paging marker ("<gen>-<seq>"), so markers of
+ * an old incarnation never alias messages of the new one (ids are UUIDs and
+ * never recur). Deleting a queue drops the record and unlinks every other key
+ * in the same script; purging unlinks them and takes a new gen (UNLINK frees
+ * large values off Redis's main thread).
+ *
+ * Safety net: every key but the record and the index carries one relative
+ * PEXPIRE aimed at the record's `hz`, which stays at least SLACK_MS beyond
+ * the expiry of everything stored (a call storing longer-lived items pushes
+ * it 2 × SLACK_MS out and re-arms every key; a key a call re-creates gets the
+ * remaining time). A queue nobody touches again thus frees its memory
+ * between SLACK_MS and 2 × SLACK_MS after its longest-lived message or claim
+ * (the record stays, like the index entry). Semantics never depend on these
+ * expiries: scripts compare the clock's `now` (ARGV) with stored times, item
+ * by item.
  */
 import { randomBytes } from "node:crypto";
 import type { Scope } from "../driver.ts";
@@ -52,10 +78,7 @@ export const KEY_PREFIX = "zq";
 /** Extra life of the safety-net expiries beyond an item's own (ms). */
 export const SLACK_MS = 10 * 60_000;
 
-/** Keys deleted per trash-collection call (delete-queue, purge-queue, collect-trash). */
-export const COLLECT_BATCH = 500;
-
-/** A fresh token for a queue version or generation (12 hex digits). */
+/** A fresh token for a queue version or generation (12 hex digits; only made when a queue is created or purged). */
 export const newToken = (): string => randomBytes(6).toString("hex");
 
 const QUEUE_NAME = /^[a-zA-Z0-9_.-]+$/;
@@ -69,14 +92,16 @@ export function decodeProject(encoded: string): string {
   return encoded.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
-/** The keys a queue script receives. */
+/** The keys of a queue the driver names itself. */
 export interface QueueKeys {
   /** The queue record (KEYS[1] of every queue script). */
   readonly record: string;
-  /** `zq:{P/Q}:`, the base the scripts extend with `<gen>:<suffix>` (KEYS[2]). */
+  /** `zq:{P/Q}:`, the base the scripts extend with a suffix (KEYS[2]). */
   readonly base: string;
-  /** Generations waiting for collection (KEYS[3] of the delete scripts). */
-  readonly trash: string;
+  /** Per-message bodies, infos and claim states (bodies and infos are written and read natively on the hot paths). */
+  readonly m: string;
+  /** Every message id by sequence (read natively after a claim). */
+  readonly all: string;
 }
 
 export function queueTag(scope: Scope): string {
@@ -85,12 +110,12 @@ export function queueTag(scope: Scope): string {
 
 export function queueKeys(scope: Scope): QueueKeys {
   const base = `${KEY_PREFIX}:${queueTag(scope)}:`;
-  return { record: `${base}q`, base, trash: `${base}trash` };
+  return { record: `${base}q`, base, m: `${base}m`, all: `${base}all` };
 }
 
-/** The key of one item of one generation, as the Lua scripts build it (for tests and tooling). */
-export function generationKey(scope: Scope, gen: string, suffix: string): string {
-  return `${queueKeys(scope).base}${gen}:${suffix}`;
+/** Any key of a queue by its suffix, as the Lua scripts build it (for tests and tooling). */
+export function queueKey(scope: Scope, suffix: string): string {
+  return `${queueKeys(scope).base}${suffix}`;
 }
 
 /** The project's queue index. */

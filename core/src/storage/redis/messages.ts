@@ -4,9 +4,9 @@ import { isZaqarError } from "../../errors.ts";
 import type { ListMessagesOptions, MessageStore, NewMessage, Scope, StoredMessage } from "../driver.ts";
 import { messageNotFound } from "../failures.ts";
 import type { RedisContext } from "./context.ts";
-import { COLLECT_BATCH, newToken, projectIndexKey, queueKeys } from "./keys.ts";
-import { collectTrash } from "./queues.ts";
-import { toMessage } from "./records.ts";
+import { newToken, projectIndexKey, queueKeys } from "./keys.ts";
+import { packInfo, toMessage } from "./records.ts";
+import { scriptCommand } from "./scripts.ts";
 import { isStatus, statusError } from "./status.ts";
 
 /** Stored ids one list call examines before returning (bounds the script's run time). */
@@ -15,18 +15,35 @@ const LIST_SCAN = 200;
 
 export function createMessageStore(ctx: RedisContext): MessageStore {
   const { client, clock, scripts, run } = ctx;
+  const postCommand = scriptCommand("postMessages");
 
   return {
     async post(scope: Scope, messages: readonly NewMessage[], options) {
       const k = queueKeys(scope);
+      const now = clock.now();
       const ids = messages.map(() => randomUUID());
-      const args: Array<string | number> = [k.record, k.base, clock.now(), ctx.budget, options.ifVersion, newToken(), newToken(), options.clientId];
-      messages.forEach((m, i) => args.push(ids[i] as string, m.body, m.ttl, m.delay));
+      // Tokens only matter when this post may create the queue (ifVersion "").
+      const creates = options.ifVersion === "";
+      const fields: string[] = [];
+      const args: Array<string | number> = [k.record, k.base, now, ctx.budget, options.ifVersion, creates ? newToken() : "", creates ? newToken() : ""];
+      messages.forEach((m, i) => {
+        const id = ids[i] as string;
+        fields.push(id, m.body, `i:${id}`, packInfo(m, now, options.clientId));
+        args.push(id, now + m.ttl * 1000, now + m.delay * 1000);
+      });
       const index = projectIndexKey(scope.project);
       // A queue this post may create is indexed first, so a crash in between
       // leaves at worst an index entry without a queue (listing skips those).
-      if (options.ifVersion === "") await run(() => client.zadd(index, 0, scope.queue));
-      const reply = await run(() => scripts.postMessages(...args));
+      if (creates) await run(() => client.zadd(index, 0, scope.queue));
+      // Bodies and infos go in with one native HSET, atomically with the
+      // script that indexes them (and removes them again when it refuses the batch).
+      const replies = await run(() => client.multi().hset(k.m, ...fields)[postCommand]!(...args).exec());
+      const [err, reply] = replies?.[1] ?? [new Error("redis driver: post transaction was discarded"), null];
+      if (err) {
+        // The script did not run (e.g. NOSCRIPT after SCRIPT FLUSH): take the fields back out.
+        await run(() => client.hdel(k.m, ...ids.flatMap((id) => [id, `i:${id}`]))).catch(() => undefined);
+        throw err;
+      }
       if (isStatus(reply)) throw statusError(reply, scope);
       // Indexed again after creation: a concurrent queue delete may have removed the first entry.
       if (reply === 1) await run(() => client.zadd(index, 0, scope.queue));
@@ -80,9 +97,7 @@ export function createMessageStore(ctx: RedisContext): MessageStore {
 
     async pop(scope: Scope, limit: number) {
       const k = queueKeys(scope);
-      const reply = await ctx.untilCaughtUp((now, budget) =>
-        scripts.popMessages(k.record, k.base, now, budget, limit),
-      );
+      const reply = await ctx.untilCaughtUp((now, budget) => scripts.popMessages(k.record, k.base, now, budget, limit));
       if (isStatus(reply)) throw statusError(reply, scope);
       // The pop's claim exists only for this answer (Zaqar reports one too).
       const claimId = randomUUID();
@@ -91,8 +106,7 @@ export function createMessageStore(ctx: RedisContext): MessageStore {
 
     async purge(scope: Scope) {
       const k = queueKeys(scope);
-      const more = await run(() => scripts.purgeQueue(k.record, k.base, k.trash, clock.now(), COLLECT_BATCH, newToken()));
-      if (more === 1) await collectTrash(ctx, scope);
+      await run(() => scripts.purgeQueue(k.record, k.base, newToken()));
     },
   };
 

@@ -6,16 +6,8 @@
  */
 import type { ProjectScope, QueueMetadata, QueueStats, QueueStore, Scope } from "../driver.ts";
 import type { RedisContext } from "./context.ts";
-import { COLLECT_BATCH, newToken, projectIndexKey, queueKeys } from "./keys.ts";
+import { newToken, projectIndexKey, queueKeys } from "./keys.ts";
 import { isStatus, statusError } from "./status.ts";
-
-/** Collects deleted generations (delete, purge) until none is left; bounded work per call. */
-export async function collectTrash(ctx: RedisContext, scope: Scope): Promise<void> {
-  const k = queueKeys(scope);
-  while ((await ctx.run(() => ctx.scripts.collectTrash(k.record, k.base, k.trash, ctx.clock.now(), COLLECT_BATCH))) === 1) {
-    // each call deleted up to COLLECT_BATCH keys
-  }
-}
 
 export function createQueueStore(ctx: RedisContext): QueueStore {
   const { client, clock, scripts, run } = ctx;
@@ -73,11 +65,10 @@ export function createQueueStore(ctx: RedisContext): QueueStore {
     async delete(scope: Scope) {
       const k = queueKeys(scope);
       const index = projectIndexKey(scope.project);
-      const more = await run(() => scripts.deleteQueue(k.record, k.base, k.trash, clock.now(), COLLECT_BATCH));
+      await run(() => scripts.deleteQueue(k.record, k.base));
       await run(() => client.zrem(index, scope.queue));
       // A concurrent create may have re-created it meanwhile: keep it listed.
       if ((await run(() => client.exists(k.record))) === 1) await run(() => client.zadd(index, 0, scope.queue));
-      if (more === 1) await collectTrash(ctx, scope);
     },
 
     async stats(scope: Scope): Promise<QueueStats> {

@@ -24,9 +24,8 @@ export interface ScriptSpec {
 export const scriptTable = [
   { name: "createQueue", file: "create-queue.lua", numberOfKeys: 1 },
   { name: "setQueueMetadata", file: "set-queue-metadata.lua", numberOfKeys: 1 },
-  { name: "deleteQueue", file: "delete-queue.lua", numberOfKeys: 3 },
-  { name: "purgeQueue", file: "purge-queue.lua", numberOfKeys: 3 },
-  { name: "collectTrash", file: "collect-trash.lua", numberOfKeys: 3 },
+  { name: "deleteQueue", file: "delete-queue.lua", numberOfKeys: 2 },
+  { name: "purgeQueue", file: "purge-queue.lua", numberOfKeys: 2 },
   { name: "queueStats", file: "queue-stats.lua", numberOfKeys: 2 },
   { name: "postMessages", file: "post-messages.lua", numberOfKeys: 2 },
   { name: "listMessages", file: "list-messages.lua", numberOfKeys: 2 },
@@ -42,7 +41,7 @@ export const scriptTable = [
 
 export type ScriptName = (typeof scriptTable)[number]["name"];
 
-/** One message as the scripts return it (see readMessage in lua/lib/queue.lua). */
+/** One message as the scripts return it (see reply() in lua/lib/read.lua). */
 export type RawMessage = [
   id: string,
   body: string,
@@ -55,8 +54,10 @@ export type RawMessage = [
   claimCount: string,
   marker: string,
 ];
-/** {ttl, updatedAt, expiresAt, messages}. */
+/** {ttl, updatedAt, expiresAt, messages} (get-claim). */
 export type RawClaim = [ttl: number | string, updatedAt: number | string, expiresAt: number | string, messages: RawMessage[]];
+/** {ttl, updatedAt, expiresAt, generation, [id, claimCount, ...]} (claim-messages; the driver reads the rest). */
+export type RawNewClaim = [ttl: string, updatedAt: string, expiresAt: string, generation: string, picks: string[]];
 /** {claimed, total, oldestId, oldestCreated, newestId, newestCreated}. */
 export type RawStats = [number, number, string, string | number, string, string | number];
 
@@ -69,7 +70,6 @@ declare module "ioredis" {
     [command: `setQueueMetadata:${string}`]: (...args: Arg[]) => Result<number, Context>;
     [command: `deleteQueue:${string}`]: (...args: Arg[]) => Result<number, Context>;
     [command: `purgeQueue:${string}`]: (...args: Arg[]) => Result<number, Context>;
-    [command: `collectTrash:${string}`]: (...args: Arg[]) => Result<number, Context>;
     [command: `queueStats:${string}`]: (...args: Arg[]) => Result<RawStats | number, Context>;
     [command: `postMessages:${string}`]: (...args: Arg[]) => Result<number, Context>;
     [command: `listMessages:${string}`]: (...args: Arg[]) => Result<[RawMessage[], string, number], Context>;
@@ -77,7 +77,7 @@ declare module "ioredis" {
     [command: `deleteMessage:${string}`]: (...args: Arg[]) => Result<number, Context>;
     [command: `deleteMessages:${string}`]: (...args: Arg[]) => Result<number, Context>;
     [command: `popMessages:${string}`]: (...args: Arg[]) => Result<RawMessage[] | number, Context>;
-    [command: `claimMessages:${string}`]: (...args: Arg[]) => Result<RawClaim | [] | number, Context>;
+    [command: `claimMessages:${string}`]: (...args: Arg[]) => Result<RawNewClaim | [] | number, Context>;
     [command: `getClaim:${string}`]: (...args: Arg[]) => Result<RawClaim | number, Context>;
     [command: `renewClaim:${string}`]: (...args: Arg[]) => Result<number, Context>;
     [command: `releaseClaim:${string}`]: (...args: Arg[]) => Result<number, Context>;
@@ -90,6 +90,13 @@ export type ScriptReply<N extends ScriptName> = Awaited<ReturnType<NonNullable<R
 
 /** Callers of the scripts: KEYS first, then ARGV, as each script's header lists them. */
 export type Scripts = { readonly [N in ScriptName]: (...args: Arg[]) => Promise<ScriptReply<N>> };
+
+/** The versioned command name of a script, to queue it in a MULTI or pipeline. */
+export function scriptCommand<N extends ScriptName>(name: N): `${N}:${string}` {
+  const s = loadScripts().find((l) => l.name === name);
+  if (s === undefined) throw new Error(`redis driver: no script ${name}`);
+  return s.command as `${N}:${string}`;
+}
 
 export interface LoadedScript extends ScriptSpec {
   /** The script with its includes expanded, as sent to Redis. */

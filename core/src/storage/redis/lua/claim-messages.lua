@@ -2,6 +2,12 @@
   Claims up to `limit` messages atomically: oldest first, skipping claimed,
   delayed and expired ones. Claimed messages get claimCount+1; one that would
   expire before the claim gets ttl = claim ttl + grace, expiry = now + ttl + grace.
+  Once housekeeping has caught up nothing is due, so `free` holds exactly the
+  claimable messages and its head is taken as it is.
+
+  Bodies, infos and sequences are not read here: the driver reads them
+  natively right after (only the claim's holder could change them, and it
+  does not know the claim yet; a message deleted meanwhile is left out).
 
   KEYS[1]  queue record       zq:{P/Q}:q
   KEYS[2]  key base           zq:{P/Q}:
@@ -10,42 +16,54 @@
   ARGV[3]  new claim id
   ARGV[4]  claim ttl (s)
   ARGV[5]  grace (s)
-  ARGV[6]  limit
+  ARGV[6]  limit - 1 (the last rank of `free` to take)
 
   Returns: {} when nothing was claimed (no claim created; also for an unknown
-  queue), else {ttl, updatedAt, expiresAt, messages} with messages as
-  readMessage() in lib/queue.lua, oldest first.
+  queue), else {ttl, updatedAt, expiresAt, generation, {id, claimCount, ...}},
+  oldest first.
   Status: -100 BEHIND (housekeeping backlog exceeds the budget; nothing done, call again).
 ]]
 local rcall = redis.call
 local now = tonumber(ARGV[1])
 -- @include queue
+-- @include drop
+-- @include keep
+-- @include housekeep
+-- @include claim
 
-if not openQueue() then return {} end
-if not housekeep(tonumber(ARGV[2])) then return -100 end
+if not openQueue('hz') then return {} end
+if not housekeep() then return -100 end
 
-local claimId, ttl, grace = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
-local ids = pickFree(tonumber(ARGV[6]))
+local ids = rcall('ZRANGE', Q.free, '0', ARGV[6])
 if #ids == 0 then return {} end
 
-local cex = now + ttl * 1000
-local latest = cex
-local messages = {}
-for _, id in ipairs(ids) do
-  local m = Q.m .. id
-  local f = rcall('HMGET', m, 'ex', 'seq')
-  rcall('ZREM', Q.free, id)
-  rcall('ZADD', Q.held, cex, id)
-  rcall('ZADD', Q.cm .. claimId, f[2], id)
-  rcall('HSET', m, 'cl', claimId, 'ce', cex)
-  rcall('HINCRBY', m, 'cc', 1)
-  local ex = outliveClaim(id, tonumber(f[1]), cex, ttl, grace)
-  if ex > latest then latest = ex end
-  messages[#messages + 1] = readMessage(id)
+local claimId, ttl = ARGV[3], tonumber(ARGV[4])
+local cexN = now + ttl * 1000
+local cex = int(cexN)
+local fields, held, out, set = {}, {}, {}, {}
+for i, id in ipairs(ids) do
+  fields[i] = 'c:' .. id
+  held[#held + 1] = cex; held[#held + 1] = id
 end
-rcall('HSET', Q.c .. claimId, 'ttl', ttl, 'up', now, 'ex', cex)
+-- Claim states, one string per distinct count (usually one: first claims).
+local states = rcall('HMGET', Q.m, unpack(fields))
+local byCount = {}
+for i, id in ipairs(ids) do
+  local cc = '1'
+  if states[i] then cc = int(tonumber((parseCs(states[i]))) + 1) end
+  local cs = byCount[cc]
+  if not cs then cs = cc .. '|' .. cex .. '|' .. claimId; byCount[cc] = cs end
+  set[#set + 1] = fields[i]; set[#set + 1] = cs
+  out[#out + 1] = id; out[#out + 1] = cc
+end
+local keys = {Q.held, Q.claims, Q.claim}
+local fresh = rcall('EXISTS', unpack(keys)) < #keys
+rcall('ZREM', Q.free, unpack(ids))
+rcall('ZADD', Q.held, unpack(held))
+rcall('HSET', Q.m, unpack(set))
+rcall('HSET', Q.claim, claimId, ARGV[4] .. '|' .. ARGV[1] .. '|' .. cex .. '|' .. table.concat(ids, ','))
 rcall('ZADD', Q.claims, cex, claimId)
-rcall('PEXPIRE', Q.c .. claimId, cex - now + SLACK)
-rcall('PEXPIRE', Q.cm .. claimId, cex - now + SLACK)
-keepSets(latest)
-return {ttl, now, cex, messages}
+local latest = outliveClaim(ids, cexN, ttl, tonumber(ARGV[5]))
+lowerDue(cexN)
+keep(latest, keys, fresh)
+return {ARGV[4], ARGV[1], cex, R.gen, out}

@@ -15,20 +15,28 @@
 local rcall = redis.call
 local now = tonumber(ARGV[1])
 -- @include queue
+-- @include drop
+-- @include housekeep
 
 if not openQueue() then return 0 end
-housekeep(tonumber(ARGV[2]))
+housekeep()
 local id, claimId = ARGV[3], ARGV[4]
-local msg = readMessage(id)
-if not msg then return 0 end
-local holder = msg[8]
-if claimId == '' then
-  if holder ~= '' then return -4 end
-else
-  local cex = rcall('HGET', Q.c .. claimId, 'ex')
+local _, ce, cl = parseCs(rcall('HGET', Q.m, 'c:' .. id))
+local holder = ''
+if cl ~= '' and ce > now then holder = cl end
+-- A live claim never outlives its messages, so its holder is live: the usual case ends here.
+if claimId ~= '' and claimId == holder then
+  dropMessages({id}, 'held')
+  return 1
+end
+local ex = rcall('ZSCORE', Q.exp, id)
+if not ex or tonumber(ex) <= now then return 0 end
+if claimId ~= holder then
+  if claimId == '' then return -4 end
+  local cex = rcall('ZSCORE', Q.claims, claimId)
   if not cex or tonumber(cex) <= now then return -5 end
   if holder == '' then return -6 end
-  if holder ~= claimId then return -4 end
+  return -4
 end
-dropMessage(id)
+if cl ~= '' then dropMessages({id}, 'held') else dropMessages({id}, 'waiting') end
 return 1

@@ -13,12 +13,16 @@
 local rcall = redis.call
 local now = tonumber(ARGV[1])
 -- @include queue
+-- @include drop
+-- @include housekeep
 
 if not openQueue() then return 0 end
-housekeep(tonumber(ARGV[2]))
-local removed = 0
-for i = 3, #ARGV do
-  if rcall('EXISTS', Q.m .. ARGV[i]) == 1 then removed = removed + 1 end
-  dropMessage(ARGV[i])
+housekeep()
+local ids = {}
+for i = 3, #ARGV do ids[#ids + 1] = ARGV[i] end
+local stored, seen = {}, {}
+for i, seq in ipairs(rcall('ZMSCORE', Q.all, unpack(ids))) do
+  if seq and not seen[ids[i]] then stored[#stored + 1] = ids[i]; seen[ids[i]] = true end
 end
-return removed
+dropMessages(stored)
+return #stored

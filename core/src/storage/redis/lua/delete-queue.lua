@@ -1,26 +1,17 @@
 --[[
-  Deletes a queue: drops its record, which makes its whole generation
-  unreachable at once, and queues the generation for collection (bounded
-  batches here and in collect-trash.lua). Absent queue: nothing to do.
+  Deletes a queue: drops its record and unlinks every other key of it (a
+  fixed set, so this is O(1) work here; Redis frees large values in the
+  background). Absent queue: nothing to do.
 
   KEYS[1]  queue record       zq:{P/Q}:q
   KEYS[2]  key base           zq:{P/Q}:
-  KEYS[3]  trash set          zq:{P/Q}:trash
-  ARGV[1]  now (ms)
-  ARGV[2]  collection budget (keys)
 
-  Returns: 1 when collection work remains (call collect-trash), 0 when done.
+  Returns: 1 deleted, 0 the queue did not exist.
 ]]
 local rcall = redis.call
-local now = tonumber(ARGV[1])
 -- @include queue
--- @include trash
 
-local gen = rcall('HGET', KEYS[1], 'gen')
-if gen then
-  rcall('DEL', KEYS[1])
-  rcall('SADD', KEYS[3], gen)
-  openGen(gen)
-  keepFor(KEYS[3], math.max(rcall('PTTL', Q.all), rcall('PTTL', Q.exp), SLACK))
-end
-return collectTrash(tonumber(ARGV[2]))
+if rcall('EXISTS', KEYS[1]) == 0 then return 0 end
+rcall('DEL', KEYS[1])
+rcall('UNLINK', Q.all, Q.free, Q.delayed, Q.exp, Q.held, Q.claims, Q.m, Q.claim)
+return 1

@@ -7,21 +7,27 @@
   ARGV[2]  housekeeping budget (items)
   ARGV[3]  claim id
 
-  Returns: {ttl, updatedAt, expiresAt, messages}, messages as readMessage() in lib/queue.lua.
+  Returns: {ttl, updatedAt, expiresAt, messages}, messages as reply() in lib/read.lua.
   Status: -3 CLAIM_NOT_FOUND (absent, expired, or the queue is absent).
 ]]
 local rcall = redis.call
 local now = tonumber(ARGV[1])
 -- @include queue
+-- @include drop
+-- @include housekeep
+-- @include read
+-- @include claim
 
 if not openQueue() then return -3 end
-housekeep(tonumber(ARGV[2]))
+housekeep()
 local claimId = ARGV[3]
-local c = rcall('HMGET', Q.c .. claimId, 'ttl', 'up', 'ex')
-if not c[3] or tonumber(c[3]) <= now then return -3 end
+local c = parseClaim(rcall('HGET', Q.claim, claimId))
+if not c or c.exN <= now then return -3 end
 local messages = {}
-for _, id in ipairs(rcall('ZRANGE', Q.cm .. claimId, 0, -1)) do
-  local msg = readMessage(id)
-  if msg and msg[8] == claimId then messages[#messages + 1] = msg end
+if #c.ids > 0 then
+  messages = readMessages(c.ids, rcall('ZMSCORE', Q.all, unpack(c.ids)), function(_, cs)
+    local _, _, cl = parseCs(cs)
+    return cl == claimId
+  end)
 end
-return {c[1], c[2], c[3], messages}
+return {c.ttl, c.up, c.ex, messages}

@@ -7,18 +7,18 @@
   ARGV[2]  housekeeping budget (items)
   ARGV[3..] message ids
 
-  Returns: the live messages among the ids, as readMessage() in lib/queue.lua.
+  Returns: the live messages among the ids, as reply() in lib/read.lua.
   Status: -1 QUEUE_NOT_FOUND.
 ]]
 local rcall = redis.call
 local now = tonumber(ARGV[1])
 -- @include queue
+-- @include drop
+-- @include housekeep
+-- @include read
 
 if not openQueue() then return -1 end
-housekeep(tonumber(ARGV[2]))
-local found = {}
-for i = 3, #ARGV do
-  local msg = readMessage(ARGV[i])
-  if msg then found[#found + 1] = msg end
-end
-return found
+housekeep()
+local ids = {}
+for i = 3, #ARGV do ids[#ids + 1] = ARGV[i] end
+return (readMessages(ids, rcall('ZMSCORE', Q.all, unpack(ids))))

@@ -16,39 +16,38 @@
   ARGV[8]  "1" to include delayed messages
   ARGV[9]  most ids to examine
 
-  Returns: {messages, cursor, done}; messages as readMessage() in lib/queue.lua,
+  Returns: {messages, cursor, done}; messages as reply() in lib/read.lua,
   cursor = marker of the last examined message (pass it as ARGV[3] to go on),
   done = 1 when the scan reached the newest message. An unknown queue gives {{}, "", 1}.
 ]]
 local rcall = redis.call
 local now = tonumber(ARGV[1])
 -- @include queue
+-- @include drop
+-- @include housekeep
+-- @include read
 
 if not openQueue() then return {{}, '', 1} end
-housekeep(tonumber(ARGV[2]))
+housekeep()
 
 local after = 0
 local mgen, mseq = string.match(ARGV[3], '^(%x+)%-(%d+)$')
-if mgen == Q.gen and #mseq <= 15 and tonumber(mseq) <= tonumber(rcall('HGET', KEYS[1], 'seq')) then
+if mgen == R.gen and #mseq <= 15 and tonumber(mseq) <= tonumber(rcall('HGET', KEYS[1], 'seq')) then
   after = tonumber(mseq)
 end
 
 local limit, scanMax = tonumber(ARGV[4]), tonumber(ARGV[9])
 local echo, client = ARGV[5] == '1', ARGV[6]
 local withClaimed, withDelayed = ARGV[7] == '1', ARGV[8] == '1'
-local page, cursor = {}, markerOf(after)
-local ids = rcall('ZRANGEBYSCORE', Q.all, '(' .. after, '+inf', 'WITHSCORES', 'LIMIT', 0, scanMax)
-local examined = 0
-for i = 1, #ids, 2 do
-  local msg = readMessage(ids[i])
-  examined = examined + 1
-  cursor = markerOf(ids[i + 1])
-  if msg and (echo or msg[7] ~= client) and (withClaimed or msg[8] == '')
-      and (withDelayed or tonumber(msg[6]) <= now) then
-    page[#page + 1] = msg
-    if #page >= limit then break end
-  end
-end
+local scored = rcall('ZRANGEBYSCORE', Q.all, '(' .. after, '+inf', 'WITHSCORES', 'LIMIT', '0', ARGV[9])
+local ids, seqs = {}, {}
+for i = 1, #scored, 2 do ids[#ids + 1] = scored[i]; seqs[#seqs + 1] = scored[i + 1] end
+local page, examined = readMessages(ids, seqs, function(m, cs)
+  if not (echo or m.cid ~= client) or not (withDelayed or m.vaN <= now) then return false end
+  local _, ce, cl = parseCs(cs)
+  return withClaimed or cl == '' or ce <= now
+end, limit)
+local cursor = R.gen .. '-' .. (seqs[examined] or after)
 local done = 0
-if #page < limit and examined < scanMax then done = 1 end
+if examined == #ids and #ids < scanMax then done = 1 end
 return {page, cursor, done}

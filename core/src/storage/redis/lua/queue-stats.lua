@@ -17,28 +17,30 @@
 local rcall = redis.call
 local now = tonumber(ARGV[1])
 -- @include queue
+-- @include drop
+-- @include housekeep
 
 if not openQueue() then return {0, 0, '', 0, '', 0} end
-local budget = tonumber(ARGV[2])
-housekeep(budget)
-local total = rcall('ZCARD', Q.all) - rcall('ZCOUNT', Q.exp, '-inf', now)
-local claimed = rcall('ZCOUNT', Q.held, '(' .. now, '+inf')
+housekeep()
+local total = rcall('ZCARD', Q.all) - rcall('ZCOUNT', Q.exp, '-inf', ARGV[1])
+local claimed = rcall('ZCOUNT', Q.held, '(' .. ARGV[1], '+inf')
 if total <= 0 then return {0, 0, '', 0, '', 0} end
 -- Only reachable if safety-net expiry dropped keys out of step; free must never go negative.
 if claimed > total then claimed = total end
 
--- The live message at one end of `all` (0 = oldest, -1 = newest).
+-- The live message at one end of `all` ('0' = oldest, '-1' = newest).
+local budget = tonumber(ARGV[2])
 local function liveEnd(index)
   while budget > 0 do
     local ids = rcall('ZRANGE', Q.all, index, index)
     if #ids == 0 then return nil end
-    local f = rcall('HMGET', Q.m .. ids[1], 'ex', 'cr')
-    if f[1] and tonumber(f[1]) > now then return {ids[1], f[2]} end
-    dropMessage(ids[1])
+    local m = parseInfo(rcall('HGET', Q.m, 'i:' .. ids[1]))
+    if m and m.exN > now then return {ids[1], m.cr} end
+    dropMessages(ids)
     budget = budget - 1
   end
   return nil
 end
-local oldest, newest = liveEnd(0), liveEnd(-1)
+local oldest, newest = liveEnd('0'), liveEnd('-1')
 if not oldest or not newest then return -100 end
 return {claimed, total, oldest[1], oldest[2], newest[1], newest[2]}

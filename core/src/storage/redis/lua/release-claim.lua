@@ -13,17 +13,25 @@
 local rcall = redis.call
 local now = tonumber(ARGV[1])
 -- @include queue
+-- @include drop
+-- @include housekeep
+-- @include claim
 
 if not openQueue() then return 0 end
-housekeep(tonumber(ARGV[2]))
+housekeep()
 local claimId = ARGV[3]
-local released = 0
-for _, id in ipairs(rcall('ZRANGE', Q.cm .. claimId, 0, -1)) do
-  if rcall('HGET', Q.m .. id, 'cl') == claimId then
-    unholdMessage(id)
-    released = released + 1
+local c = parseClaim(rcall('HGET', Q.claim, claimId))
+if not c then return 0 end
+local mine = {}
+if #c.ids > 0 then
+  local fields = {}
+  for i, id in ipairs(c.ids) do fields[i] = 'c:' .. id end
+  for i, cs in ipairs(rcall('HMGET', Q.m, unpack(fields))) do
+    local _, _, cl = parseCs(cs)
+    if cl == claimId then mine[#mine + 1] = c.ids[i] end
   end
 end
-rcall('DEL', Q.c .. claimId, Q.cm .. claimId)
+unholdMessages(mine)
+rcall('HDEL', Q.claim, claimId)
 rcall('ZREM', Q.claims, claimId)
-return released
+return #mine

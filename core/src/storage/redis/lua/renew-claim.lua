@@ -17,30 +17,43 @@
 local rcall = redis.call
 local now = tonumber(ARGV[1])
 -- @include queue
+-- @include drop
+-- @include keep
+-- @include housekeep
+-- @include claim
 
-if not openQueue() then return -3 end
-housekeep(tonumber(ARGV[2]))
-local claimId, ttl, grace = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
-local old = rcall('HGET', Q.c .. claimId, 'ex')
-if not old or tonumber(old) <= now then return -3 end
+if not openQueue('hz') then return -3 end
+housekeep()
+local claimId, ttl = ARGV[3], tonumber(ARGV[4])
+local old = parseClaim(rcall('HGET', Q.claim, claimId))
+if not old or old.exN <= now then return -3 end
 
-local cex = now + ttl * 1000
-local latest = cex
-for _, id in ipairs(rcall('ZRANGE', Q.cm .. claimId, 0, -1)) do
-  local m = Q.m .. id
-  local f = rcall('HMGET', m, 'ex', 'cl')
-  if f[1] and f[2] == claimId and tonumber(f[1]) > now then
-    rcall('HSET', m, 'ce', cex)
-    rcall('ZADD', Q.held, cex, id)
-    local ex = outliveClaim(id, tonumber(f[1]), cex, ttl, grace)
-    if ex > latest then latest = ex end
-  else
-    rcall('ZREM', Q.cm .. claimId, id)
+local cexN = now + ttl * 1000
+local cex = int(cexN)
+local kept, set, held = {}, {}, {}
+if #old.ids > 0 then
+  local fields = {}
+  for i, id in ipairs(old.ids) do fields[i] = 'c:' .. id end
+  local states = rcall('HMGET', Q.m, unpack(fields))
+  local exps = rcall('ZMSCORE', Q.exp, unpack(old.ids))
+  for i, id in ipairs(old.ids) do
+    local cc, _, cl = parseCs(states[i])
+    if cl == claimId and exps[i] and tonumber(exps[i]) > now then
+      kept[#kept + 1] = id
+      set[#set + 1] = fields[i]; set[#set + 1] = cc .. '|' .. cex .. '|' .. claimId
+      held[#held + 1] = cex; held[#held + 1] = id
+    end
   end
 end
-rcall('HSET', Q.c .. claimId, 'ttl', ttl, 'up', now, 'ex', cex)
+-- Every key written exists already: the claim is live and its messages held.
+local latest = cexN
+if #kept > 0 then
+  rcall('HSET', Q.m, unpack(set))
+  rcall('ZADD', Q.held, unpack(held))
+  latest = outliveClaim(kept, cexN, ttl, tonumber(ARGV[5]))
+end
+rcall('HSET', Q.claim, claimId, ARGV[4] .. '|' .. ARGV[1] .. '|' .. cex .. '|' .. table.concat(kept, ','))
 rcall('ZADD', Q.claims, cex, claimId)
-rcall('PEXPIRE', Q.c .. claimId, cex - now + SLACK)
-rcall('PEXPIRE', Q.cm .. claimId, cex - now + SLACK)
-keepSets(latest)
+lowerDue(cexN)
+keep(latest, {}, false)
 return 1
