@@ -8,11 +8,9 @@
  * that status is OK, and the next batch opens a new stream; grpc-js paces
  * reconnection to an unreachable core itself, and fails calls fast meanwhile.
  */
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
+import { decodeExecuteStreamResponse, encodeExecuteStreamRequest } from "../../proto/gen/zaqar/v1/batch_codec.ts";
 import {
-  ExecuteStreamRequestSchema,
-  ExecuteStreamResponseSchema,
   type ExecuteStreamRequest,
   type ExecuteStreamResponse,
   type Operation,
@@ -44,11 +42,9 @@ interface Link {
   readonly pending: Map<number, Waiter>;
 }
 
-const serialize = (req: ExecuteStreamRequest): Buffer => {
-  const bytes = toBinary(ExecuteStreamRequestSchema, req);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-};
-const deserialize = (bytes: Buffer): ExecuteStreamResponse => fromBinary(ExecuteStreamResponseSchema, bytes);
+// The generated codecs write what @bufbuild/protobuf writes, several times faster (scripts/codec).
+const serialize = encodeExecuteStreamRequest;
+const deserialize = decodeExecuteStreamResponse;
 
 function failAll(link: Link, code: number, description: string, cause?: unknown): void {
   for (const waiter of link.pending.values()) waiter.fail(code, description, cause);
@@ -106,7 +102,9 @@ export function createBatchStream(client: grpc.Client, timeoutMs: number): Batch
         waiter.sentAt = now;
         l.pending.set(id, waiter);
       }
-      l.call.write(create(ExecuteStreamRequestSchema, { operations }));
+      // A literal: create() would re-check every operation it is handed.
+      const req: ExecuteStreamRequest = { $typeName: "zaqar.v1.ExecuteStreamRequest", operations };
+      l.call.write(req);
     },
     close() {
       clearInterval(sweep);

@@ -6,26 +6,22 @@
  * services use this port. connect-server.ts serves the same handlers over
  * gRPC-Web and Connect for clients that need them.
  */
-import { fromBinary, toBinary, type DescMessage, type DescService } from "@bufbuild/protobuf";
+import type { DescService } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
 import type { ExecuteRequest, ExecuteStreamRequest, ExecuteStreamResponse } from "../../../proto/gen/zaqar/v1/batch_pb.js";
 import type { OpName } from "../service/handler-types.ts";
 import { createBatchExecutor, createOperationRunner } from "./batch.ts";
 import { createStreamSessions, type StreamSessions } from "./batch-stream.ts";
+import { binaryCodec } from "./codecs.ts";
 import { contextFromHeaders, type Dispatcher } from "./dispatch.ts";
 import { toGrpcError } from "./error-status.ts";
 import { BatchService, operationServices } from "./services.ts";
 
-const codec = (schema: DescMessage) => ({
-  serialize: (value: unknown) => Buffer.from(toBinary(schema, value as never)),
-  deserialize: (bytes: Buffer) => fromBinary(schema, bytes),
-});
-
 function definition(service: DescService): grpc.ServiceDefinition {
   const def: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
   for (const method of service.methods) {
-    const input = codec(method.input);
-    const output = codec(method.output);
+    const input = binaryCodec(method.input);
+    const output = binaryCodec(method.output);
     def[method.localName] = {
       path: `/${service.typeName}/${method.name}`,
       requestStream: method.methodKind === "client_streaming" || method.methodKind === "bidi_streaming",
