@@ -28,24 +28,18 @@ export function createClaimStore(ctx: RedisContext): ClaimStore {
    * they are as the claim left them; one deleted meanwhile is left out.
    */
   async function claimedMessages(scope: Scope, claimId: string, reply: RawNewClaim): Promise<StoredMessage[]> {
-    const [, , , gen, picks] = reply;
+    const [, , , gen, ids, counts] = reply;
     const k = queueKeys(scope);
-    const ids: string[] = [];
-    const fields: string[] = [];
-    for (let i = 0; i < picks.length; i += 2) {
-      const id = picks[i] as string;
-      ids.push(id);
-      fields.push(id, `i:${id}`);
-    }
+    const fields = ids.flatMap((id) => [id, `i:${id}`]);
     const [got, seqs] = await run(() => Promise.all([client.hmget(k.m, ...fields), client.zmscore(k.all, ...ids)]));
     const messages: StoredMessage[] = [];
     ids.forEach((id, n) => {
       const body = got[2 * n];
       const info = got[2 * n + 1];
       const seq = seqs[n];
-      const fields = info == null ? null : unpackInfo(info);
-      if (fields === null || body == null || seq == null) return;
-      messages.push({ id, body, ...fields, claimId, claimCount: Number(picks[2 * n + 1]), marker: `${gen}-${seq}` });
+      const parsed = info == null ? null : unpackInfo(info);
+      if (parsed === null || body == null || seq == null) return;
+      messages.push({ id, body, ...parsed, claimId, claimCount: Number(counts[n] ?? 1), marker: `${gen}-${seq}` });
     });
     return messages;
   }

@@ -48,9 +48,10 @@
  * listpack searched linearly.
  *
  * Bodies never pass through Lua on the hot paths (Redis's Lua hashes every
- * byte of every string it creates): a post writes bodies and infos with one
- * native HSET in the same MULTI as its script, and a claim's bodies, infos
- * and sequences are read natively after its script (messages.ts, claims.ts).
+ * byte of every string it creates): a post writes bodies, infos, expiries and
+ * visible-at times with native commands in the same MULTI as its script,
+ * and a claim's bodies, infos and sequences are read natively after its
+ * script (messages.ts, claims.ts).
  *
  * Generations: the record's `gen` token changes when the queue is purged or
  * re-created and prefixes every paging marker ("<gen>-<seq>"), so markers of
@@ -102,6 +103,10 @@ export interface QueueKeys {
   readonly m: string;
   /** Every message id by sequence (read natively after a claim). */
   readonly all: string;
+  /** Every message id by expiry (written natively at post). */
+  readonly exp: string;
+  /** Delayed message ids by visible-at time (likewise). */
+  readonly delayed: string;
 }
 
 export function queueTag(scope: Scope): string {
@@ -110,7 +115,7 @@ export function queueTag(scope: Scope): string {
 
 export function queueKeys(scope: Scope): QueueKeys {
   const base = `${KEY_PREFIX}:${queueTag(scope)}:`;
-  return { record: `${base}q`, base, m: `${base}m`, all: `${base}all` };
+  return { record: `${base}q`, base, m: `${base}m`, all: `${base}all`, exp: `${base}exp`, delayed: `${base}delayed` };
 }
 
 /** Any key of a queue by its suffix, as the Lua scripts build it (for tests and tooling). */

@@ -25,23 +25,46 @@ export function createMessageStore(ctx: RedisContext): MessageStore {
       // Tokens only matter when this post may create the queue (ifVersion "").
       const creates = options.ifVersion === "";
       const fields: string[] = [];
-      const args: Array<string | number> = [k.record, k.base, now, ctx.budget, options.ifVersion, creates ? newToken() : "", creates ? newToken() : ""];
+      const expiries: Array<string | number> = [];
+      const visible: Array<string | number> = [];
+      let first = Infinity;
+      let latest = now;
       messages.forEach((m, i) => {
         const id = ids[i] as string;
+        const expires = now + m.ttl * 1000;
         fields.push(id, m.body, `i:${id}`, packInfo(m, now, options.clientId));
-        args.push(id, now + m.ttl * 1000, now + m.delay * 1000);
+        expiries.push(expires, id);
+        if (m.delay > 0) {
+          visible.push(now + m.delay * 1000, id);
+          first = Math.min(first, now + m.delay * 1000);
+        }
+        first = Math.min(first, expires);
+        latest = Math.max(latest, expires);
       });
+      const delayedIds = visible.filter((_, i) => i % 2 === 1) as string[];
+      const args = [
+        k.record, k.base, now, ctx.budget, options.ifVersion, creates ? newToken() : "", creates ? newToken() : "",
+        Number.isFinite(first) ? first : now, latest, delayedIds.length, ...ids, ...delayedIds,
+      ];
       const index = projectIndexKey(scope.project);
       // A queue this post may create is indexed first, so a crash in between
       // leaves at worst an index entry without a queue (listing skips those).
       if (creates) await run(() => client.zadd(index, 0, scope.queue));
-      // Bodies and infos go in with one native HSET, atomically with the
-      // script that indexes them (and removes them again when it refuses the batch).
-      const replies = await run(() => client.multi().hset(k.m, ...fields)[postCommand]!(...args).exec());
-      const [err, reply] = replies?.[1] ?? [new Error("redis driver: post transaction was discarded"), null];
+      // What the driver knows (bodies, infos, expiries, visible-at times) goes
+      // in with native commands, atomically with the script that assigns the
+      // sequences (and takes those entries out again when it refuses the batch).
+      const replies = await run(() => {
+        const tx = client.multi();
+        if (fields.length > 0) tx.hset(k.m, ...fields).zadd(k.exp, ...expiries);
+        if (visible.length > 0) tx.zadd(k.delayed, ...visible);
+        return tx[postCommand]!(...args).exec();
+      });
+      const [err, reply] = replies?.[replies.length - 1] ?? [new Error("redis driver: post transaction was discarded"), null];
       if (err) {
-        // The script did not run (e.g. NOSCRIPT after SCRIPT FLUSH): take the fields back out.
-        await run(() => client.hdel(k.m, ...ids.flatMap((id) => [id, `i:${id}`]))).catch(() => undefined);
+        // The script did not run (e.g. NOSCRIPT after SCRIPT FLUSH): take the entries back out.
+        if (ids.length > 0) {
+          await run(() => client.multi().hdel(k.m, ...ids.flatMap((id) => [id, `i:${id}`])).zrem(k.exp, ...ids).zrem(k.delayed, ...ids).exec()).catch(() => undefined);
+        }
         throw err;
       }
       if (isStatus(reply)) throw statusError(reply, scope);

@@ -56,8 +56,8 @@ export type RawMessage = [
 ];
 /** {ttl, updatedAt, expiresAt, messages} (get-claim). */
 export type RawClaim = [ttl: number | string, updatedAt: number | string, expiresAt: number | string, messages: RawMessage[]];
-/** {ttl, updatedAt, expiresAt, generation, [id, claimCount, ...]} (claim-messages; the driver reads the rest). */
-export type RawNewClaim = [ttl: string, updatedAt: string, expiresAt: string, generation: string, picks: string[]];
+/** {ttl, updatedAt, expiresAt, generation, ids, claim counts ([] when all are 1)} (claim-messages; the driver reads the rest). */
+export type RawNewClaim = [ttl: string, updatedAt: string, expiresAt: string, generation: string, ids: string[], counts: string[]];
 /** {claimed, total, oldestId, oldestCreated, newestId, newestCreated}. */
 export type RawStats = [number, number, string, string | number, string, string | number];
 

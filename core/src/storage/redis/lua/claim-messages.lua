@@ -19,8 +19,8 @@
   ARGV[6]  limit - 1 (the last rank of `free` to take)
 
   Returns: {} when nothing was claimed (no claim created; also for an unknown
-  queue), else {ttl, updatedAt, expiresAt, generation, {id, claimCount, ...}},
-  oldest first.
+  queue), else {ttl, updatedAt, expiresAt, generation, ids, counts}: the ids
+  oldest first and their claim counts, counts {} when every one is 1.
   Status: -100 BEHIND (housekeeping backlog exceeds the budget; nothing done, call again).
 ]]
 local rcall = redis.call
@@ -40,21 +40,25 @@ if #ids == 0 then return {} end
 local claimId, ttl = ARGV[3], tonumber(ARGV[4])
 local cexN = now + ttl * 1000
 local cex = int(cexN)
-local fields, held, out, set = {}, {}, {}, {}
+local fields, held = {}, {}
 for i, id in ipairs(ids) do
   fields[i] = 'c:' .. id
-  held[#held + 1] = cex; held[#held + 1] = id
+  held[2 * i - 1] = cex; held[2 * i] = id
 end
--- Claim states, one string per distinct count (usually one: first claims).
+-- Claim states: absent for messages never claimed (the usual case).
 local states = rcall('HMGET', Q.m, unpack(fields))
-local byCount = {}
-for i, id in ipairs(ids) do
-  local cc = '1'
-  if states[i] then cc = int(tonumber((parseCs(states[i]))) + 1) end
-  local cs = byCount[cc]
-  if not cs then cs = cc .. '|' .. cex .. '|' .. claimId; byCount[cc] = cs end
-  set[#set + 1] = fields[i]; set[#set + 1] = cs
-  out[#out + 1] = id; out[#out + 1] = cc
+local first = '1|' .. cex .. '|' .. claimId
+local set, counts = {}, {}
+for i, state in ipairs(states) do
+  set[2 * i - 1] = fields[i]; set[2 * i] = first
+  if state then
+    local cc = int(tonumber((parseCs(state))) + 1)
+    set[2 * i] = cc .. '|' .. cex .. '|' .. claimId
+    counts[i] = cc
+  end
+end
+if next(counts) then
+  for i in ipairs(ids) do counts[i] = counts[i] or '1' end
 end
 local keys = {Q.held, Q.claims, Q.claim}
 local fresh = rcall('EXISTS', unpack(keys)) < #keys
@@ -63,7 +67,7 @@ rcall('ZADD', Q.held, unpack(held))
 rcall('HSET', Q.m, unpack(set))
 rcall('HSET', Q.claim, claimId, ARGV[4] .. '|' .. ARGV[1] .. '|' .. cex .. '|' .. table.concat(ids, ','))
 rcall('ZADD', Q.claims, cex, claimId)
-local latest = outliveClaim(ids, cexN, ttl, tonumber(ARGV[5]))
+local latest = outliveClaim(ids, cexN, cex, ttl, tonumber(ARGV[5]))
 lowerDue(cexN)
 keep(latest, keys, fresh)
-return {ARGV[4], ARGV[1], cex, R.gen, out}
+return {ARGV[4], ARGV[1], cex, R.gen, ids, counts}

@@ -1,11 +1,13 @@
 --[[
   Deletes one message atomically with its claim check
-  (outcome table: driver.ts MessageStore.delete).
+  (outcome table: driver.ts MessageStore.delete). Needs no queue record: an
+  absent queue has no keys left, so its messages read as absent. Deletes only
+  remove, so they leave housekeeping to the other calls.
 
   KEYS[1]  queue record       zq:{P/Q}:q
   KEYS[2]  key base           zq:{P/Q}:
   ARGV[1]  now (ms)
-  ARGV[2]  housekeeping budget (items)
+  ARGV[2]  housekeeping budget (unused: deletes do not housekeep)
   ARGV[3]  message id
   ARGV[4]  claim id, "" for none
 
@@ -16,10 +18,7 @@ local rcall = redis.call
 local now = tonumber(ARGV[1])
 -- @include queue
 -- @include drop
--- @include housekeep
 
-if not openQueue() then return 0 end
-housekeep()
 local id, claimId = ARGV[3], ARGV[4]
 local _, ce, cl = parseCs(rcall('HGET', Q.m, 'c:' .. id))
 local holder = ''

@@ -1,9 +1,11 @@
 --[[
   Posts a batch of messages atomically, in order, creating the queue when absent.
-  The driver writes each message's body and info into Q.m (lib/queue.lua) with
-  one native HSET in the same MULTI, just before this script, so bodies never
-  pass through Lua; this script indexes the messages, or removes those fields
-  again when it refuses the batch.
+  In the same MULTI, just before this script, the driver writes with native
+  commands what it already knows: each message's body and info into Q.m
+  (lib/queue.lua), its expiry into `exp` and, for delayed ones, its visible-at
+  time into `delayed`. So bodies never pass through Lua; this script assigns
+  the sequences (all, free), or removes those entries again when it refuses
+  the batch.
 
   KEYS[1]  queue record       zq:{P/Q}:q
   KEYS[2]  key base           zq:{P/Q}:
@@ -12,7 +14,11 @@
   ARGV[3]  ifVersion: the version the caller validated against ("" = queue absent)
   ARGV[4]  version token for a queue created here (only read when ARGV[3] is "")
   ARGV[5]  generation token for a queue created here (likewise)
-  ARGV[6+3i .. 8+3i]  per message: id, expires-at ms, visible-at ms
+  ARGV[6]  earliest expiry or visible-at time in the batch (ms)
+  ARGV[7]  latest expiry in the batch (ms)
+  ARGV[8]  d, the number of delayed messages
+  ARGV[9 .. #ARGV-d]  the message ids, in order
+  ARGV[#ARGV-d+1 ..]  the ids of the delayed ones among them
 
   Returns: 1 when this call created the queue, 0 otherwise.
   Status: -7 QUEUE_VERSION_MISMATCH (nothing stored).
@@ -24,60 +30,42 @@ local now = tonumber(ARGV[1])
 -- @include keep
 -- @include housekeep
 
-local count = (#ARGV - 5) / 3
+local d = tonumber(ARGV[8])
+local n = #ARGV - 8 - d
 local created = 0
-if not openQueue('ver', 'hz') then
-  if ARGV[3] ~= '' then
-    local ids = {}
-    for i = 0, count - 1 do ids[#ids + 1] = ARGV[6 + 3 * i] end
-    dropMessages(ids, 'free')
-    return -7
-  end
+local ok = openQueue('ver', 'hz')
+if not ok and ARGV[3] == '' then
   rcall('HSET', KEYS[1], 'meta', '{}', 'ver', ARGV[4], 'gen', ARGV[5], 'seq', '0', 'created', ARGV[1], 'due', int(NEVER), 'hz', '0')
-  R.gen, R.due, R.hz = ARGV[5], NEVER, '0'
+  R.due, R.hz = NEVER, '0'
   created = 1
-elseif R.ver ~= ARGV[3] then
-  local ids = {}
-  for i = 0, count - 1 do ids[#ids + 1] = ARGV[6 + 3 * i] end
-  dropMessages(ids, 'free')
+elseif not ok or R.ver ~= ARGV[3] then
+  if n > 0 then dropMessages({unpack(ARGV, 9, 8 + n)}, 'waiting') end
   return -7
 end
 housekeep()
 
-local seq = rcall('HINCRBY', KEYS[1], 'seq', int(count)) - count
-local all, exp, free, delayed = {}, {}, {}, {}
--- Numbers of the time strings, parsed once per distinct value in the batch.
-local num = {}
-local first, latest = NEVER, now
-for i = 0, count - 1 do
-  local a = 6 + 3 * i
-  local id, ex, va = ARGV[a], ARGV[a + 1], ARGV[a + 2]
-  local exN, vaN = num[ex], num[va]
-  if not exN then exN = tonumber(ex); num[ex] = exN end
-  if not vaN then vaN = tonumber(va); num[va] = vaN end
-  local s = int(seq + 1 + i)
-  all[#all + 1] = s; all[#all + 1] = id
-  exp[#exp + 1] = ex; exp[#exp + 1] = id
-  if vaN > now then
-    delayed[#delayed + 1] = va; delayed[#delayed + 1] = id
-    if vaN < first then first = vaN end
-  else
-    free[#free + 1] = s; free[#free + 1] = id
+local seq = rcall('HINCRBY', KEYS[1], 'seq', int(n)) - n
+local all = {}
+for i = 1, n do
+  all[2 * i - 1] = int(seq + i)
+  all[2 * i] = ARGV[8 + i]
+end
+local free = all
+if d > 0 then
+  local delayed = {}
+  for i = 9 + n, #ARGV do delayed[ARGV[i]] = true end
+  free = {}
+  for i = 1, n do
+    if not delayed[all[2 * i]] then free[#free + 1] = all[2 * i - 1]; free[#free + 1] = all[2 * i] end
   end
-  if exN < first then first = exN end
-  if exN > latest then latest = exN end
 end
 
--- Q.m has fields exactly when `all` has members: one EXISTS tells which keys are new.
-local keys = {Q.all, Q.exp}
-if #free > 0 then keys[#keys + 1] = Q.free end
-if #delayed > 0 then keys[#keys + 1] = Q.delayed end
-local fresh = rcall('EXISTS', unpack(keys)) < #keys
-rcall('ZADD', Q.all, unpack(all))
-rcall('ZADD', Q.exp, unpack(exp))
+-- m, exp and delayed have entries exactly when `all` has members, so `all`
+-- and `free` tell whether this call creates keys.
+local keys = {Q.all, Q.free, Q.exp, Q.m, Q.delayed}
+local fresh = rcall('EXISTS', Q.all, Q.free) < 2
+if n > 0 then rcall('ZADD', Q.all, unpack(all)) end
 if #free > 0 then rcall('ZADD', Q.free, unpack(free)) end
-if #delayed > 0 then rcall('ZADD', Q.delayed, unpack(delayed)) end
-lowerDue(first)
-keys[#keys + 1] = Q.m
-keep(latest, keys, fresh)
+lowerDue(tonumber(ARGV[6]))
+keep(tonumber(ARGV[7]), keys, fresh)
 return created

@@ -50,7 +50,7 @@ local latest = cexN
 if #kept > 0 then
   rcall('HSET', Q.m, unpack(set))
   rcall('ZADD', Q.held, unpack(held))
-  latest = outliveClaim(kept, cexN, ttl, tonumber(ARGV[5]))
+  latest = outliveClaim(kept, cexN, cex, ttl, tonumber(ARGV[5]))
 end
 rcall('HSET', Q.claim, claimId, ARGV[4] .. '|' .. ARGV[1] .. '|' .. cex .. '|' .. table.concat(kept, ','))
 rcall('ZADD', Q.claims, cex, claimId)

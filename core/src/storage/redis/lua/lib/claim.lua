@@ -16,12 +16,12 @@ local function parseClaim(s)
 end
 
 -- A claim must not outlive its messages: each of `ids` that would expire
--- before the claim (expiry cex, number) lives on until cex + grace with
+-- before the claim (expiry cex: number, cexS: its string) lives on until cex + grace with
 -- ttl = claim ttl + grace. One ZCOUNT answers the usual case (nothing
 -- expires that soon); only otherwise are the messages looked at. Answers the
 -- latest expiry of the claim and the messages it extended.
-local function outliveClaim(ids, cex, ttl, grace)
-  if rcall('ZCOUNT', Q.exp, '-inf', '(' .. int(cex)) == 0 then return cex end
+local function outliveClaim(ids, cex, cexS, ttl, grace)
+  if rcall('ZCOUNT', Q.exp, '-inf', '(' .. cexS) == 0 then return cex end
   local exps = rcall('ZMSCORE', Q.exp, unpack(ids))
   local short = {}
   for i, id in ipairs(ids) do
