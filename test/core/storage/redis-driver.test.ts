@@ -80,7 +80,8 @@ test("a queue's keys carry its hash tag, follow the documented layout and store 
   const expected = [
     projectIndexKey(scope.project),
     `${base}q`,
-    ...["all", "free", "delayed", "exp", "held", "claims", "m", "claim"].map((s) => `${base}${s}`),
+    // No `free`: nothing became claimable again behind the claim frontier.
+    ...["all", "delayed", "exp", "held", "claims", "m", "claim"].map((s) => `${base}${s}`),
   ].sort();
   t.deepEqual(keys, expected);
   for (const key of keys) t.is(/\{([^}]*)\}/.exec(key)?.[1], key === projectIndexKey(scope.project) ? encodeProject(scope.project) : `${encodeProject(scope.project)}/a.b`);
@@ -104,18 +105,22 @@ test("a longer-lived message re-arms every key of the queue and re-created keys 
   await post([{ ttl: 60 }, { ttl: 60 }]);
   const claim = (await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 1 }))!;
   const base = queueKeys(scope).base;
-  const names = ["all", "free", "exp", "held", "claims", "m", "claim"];
+  const names = ["all", "exp", "held", "claims", "m", "claim"];
   const ttls = async () => Promise.all(names.map((n) => raw.pttl(base + n)));
   for (const ttl of await ttls()) t.true(ttl > 60_000 + SLACK_MS && ttl <= 120_000 + 2 * SLACK_MS, String(ttl));
 
-  // Releasing empties (so deletes) held, claims and claim; the next claim re-creates them.
+  // Releasing empties (so deletes) held, claims and claim and creates free;
+  // the next claim takes the message from free and re-creates the others.
   await driver.claims.delete(scope, claim.id);
   t.is(await raw.exists(base + "held", base + "claims", base + "claim"), 0);
-  await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 1 });
+  const free = await raw.pttl(base + "free");
+  t.true(free > 60_000 + SLACK_MS && free <= 120_000 + 2 * SLACK_MS, String(free));
+  t.deepEqual((await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 1 }))?.messages.map((m) => m.id), [claim.messages[0]!.id]);
   for (const ttl of await ttls()) t.true(ttl > 60_000 + SLACK_MS && ttl <= 120_000 + 2 * SLACK_MS, String(ttl));
 
   await post([{ ttl: 86_400 }]);
   for (const ttl of await ttls()) t.true(ttl > 86_400_000 + SLACK_MS && ttl <= 86_400_000 + 2 * SLACK_MS, String(ttl));
+  t.is(await raw.exists(base + "free"), 0, "the claim emptied free");
 });
 
 test("reads never return expired messages or honour expired claims while housekeeping is behind", async (t) => {
@@ -159,12 +164,25 @@ test("housekeeping does at most its budget of work per call and claims catch up 
   t.is(await raw.zcard(exp), 1);
 });
 
+test("claims take released messages before newer ones and a delay that ends before the claims reach it yields one claim", async (t) => {
+  const { driver, clock, scope, post } = await open(t);
+  const [x, d, y] = await post([{}, { delay: 60 }, {}]);
+  const first = (await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 1 }))!;
+  t.deepEqual(first.messages.map((m) => m.id), [x]);
+  clock.advance(60_000); // d turns visible before any claim got past x; the first claim expires
+  const [z] = await post(1);
+  t.deepEqual((await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 10 }))?.messages.map((m) => m.id), [x, d, y, z]);
+  t.is(await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 10 }), null);
+  t.is(await raw.exists(queueKey(scope, "free")), 0);
+  t.like(await driver.queues.stats(scope), { claimed: 4, total: 4 });
+});
+
 test("deleting a large queue removes every key of it and its index entry", async (t) => {
   const { driver, scope, post } = await open(t);
   for (let i = 0; i < 3; i++) await post(500);
   await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 20 });
   t.is(await raw.zcard(queueKey(scope, "all")), 1500);
-  t.is((await keysOf(scope.project)).length, 2 + 7);
+  t.is((await keysOf(scope.project)).length, 2 + 6);
   await driver.queues.delete(scope);
   t.deepEqual(await keysOf(scope.project), []);
   t.false((await driver.queues.info(scope)).exists);

@@ -49,7 +49,7 @@ export function createClaimStore(ctx: RedisContext): ClaimStore {
       const k = queueKeys(scope);
       const id = randomUUID();
       const reply = await ctx.untilCaughtUp((now, budget) =>
-        scripts.claimMessages(k.record, k.base, now, budget, id, o.ttl, o.grace, o.limit - 1),
+        scripts.claimMessages(k.record, k.base, now, budget, id, o.ttl, o.grace, o.limit),
       );
       if (isStatus(reply)) throw statusError(reply, scope, id);
       if (reply.length === 0) return null;

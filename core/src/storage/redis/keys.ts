@@ -23,9 +23,9 @@
  * | key               | type | content | expiry |
  * |-------------------|------|---------|--------|
  * | zq:{P}:queues     | ZSET | queue names of the project, all score 0 (lex order = byte order) | none |
- * | zq:{P/Q}:q        | HASH | the queue record: `meta` (metadata JSON), `ver` (version token), `gen` (generation token, see below), `seq` (last message sequence), `created` (ms), `due` (ms; nothing in held/claims/delayed/exp is scored below it, so housekeeping is skipped before it), `hz` (ms; the horizon the other keys' expiry aims at, see below) | none |
+ * | zq:{P/Q}:q        | HASH | the queue record: `meta` (metadata JSON), `ver` (version token), `gen` (generation token, see below), `seq` (last message sequence), `front` (the claim frontier: the last sequence claims have taken or passed), `created` (ms), `due` (ms; nothing in held/claims/delayed/exp is scored below it, so housekeeping is skipped before it), `hz` (ms; the horizon the other keys' expiry aims at, see below) | none |
  * | zq:{P/Q}:all      | ZSET | every stored message id, score = sequence (FIFO order) | safety net |
- * | zq:{P/Q}:free     | ZSET | unclaimed, visible message ids, score = sequence | safety net |
+ * | zq:{P/Q}:free     | ZSET | unclaimed, visible message ids at or before the frontier (released, claim expired, or visible only after the frontier passed them), score = sequence; messages after the frontier are claimed from `all`, so a post writes no `free` | safety net |
  * | zq:{P/Q}:delayed  | ZSET | not yet visible message ids, score = visible-at ms | safety net |
  * | zq:{P/Q}:exp      | ZSET | every stored message id, score = expires-at ms | safety net |
  * | zq:{P/Q}:held     | ZSET | claimed message ids, score = their claim's expiry ms | safety net |
@@ -39,7 +39,9 @@
  *   message rewrites ttl and expires.
  * - claim state: claim count, claim expiry (mirrors the claim's; 0 once
  *   released), claim id ("" once released). A message is in `held` exactly
- *   when this names a claim, else in `free` or (until visible) `delayed`.
+ *   when this names a claim; otherwise it is in `delayed` until visible, and
+ *   then claimable: from `all` after the frontier, or from `free` at or
+ *   before it (every message in `free` is older than any after the frontier).
  * - claim: ttl (s), updated, expires, then the ids of the messages it took in
  *   enqueue order joined by "," (one it lost since is skipped by checking the
  *   message's own claim state).

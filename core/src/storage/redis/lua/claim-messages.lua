@@ -2,8 +2,8 @@
   Claims up to `limit` messages atomically: oldest first, skipping claimed,
   delayed and expired ones. Claimed messages get claimCount+1; one that would
   expire before the claim gets ttl = claim ttl + grace, expiry = now + ttl + grace.
-  Once housekeeping has caught up nothing is due, so `free` holds exactly the
-  claimable messages and its head is taken as it is.
+  Once housekeeping has caught up nothing is due, so the claimable messages
+  are taken as lib/pick.lua finds them.
 
   Bodies, infos and sequences are not read here: the driver reads them
   natively right after (only the claim's holder could change them, and it
@@ -16,7 +16,7 @@
   ARGV[3]  new claim id
   ARGV[4]  claim ttl (s)
   ARGV[5]  grace (s)
-  ARGV[6]  limit - 1 (the last rank of `free` to take)
+  ARGV[6]  limit
 
   Returns: {} when nothing was claimed (no claim created; also for an unknown
   queue), else {ttl, updatedAt, expiresAt, generation, ids, counts}: the ids
@@ -30,11 +30,12 @@ local now = tonumber(ARGV[1])
 -- @include keep
 -- @include housekeep
 -- @include claim
+-- @include pick
 
-if not openQueue('hz') then return {} end
+if not openQueue('front', 'hz') then return {} end
 if not housekeep() then return -100 end
 
-local ids = rcall('ZRANGE', Q.free, '0', ARGV[6])
+local ids, fromFree = pickClaimable(tonumber(ARGV[6]), ARGV[6])
 if #ids == 0 then return {} end
 
 local claimId, ttl = ARGV[3], tonumber(ARGV[4])
@@ -62,7 +63,7 @@ if next(counts) then
 end
 local keys = {Q.held, Q.claims, Q.claim}
 local fresh = rcall('EXISTS', unpack(keys)) < #keys
-rcall('ZREM', Q.free, unpack(ids))
+if fromFree > 0 then rcall('ZREM', Q.free, unpack(ids, 1, fromFree)) end
 rcall('ZADD', Q.held, unpack(held))
 rcall('HSET', Q.m, unpack(set))
 rcall('HSET', Q.claim, claimId, ARGV[4] .. '|' .. ARGV[1] .. '|' .. cex .. '|' .. table.concat(ids, ','))

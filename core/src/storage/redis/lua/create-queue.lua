@@ -12,5 +12,5 @@
 local rcall = redis.call
 if rcall('EXISTS', KEYS[1]) == 1 then return 0 end
 -- due: nothing scheduled (lib/queue.lua NEVER); hz: no key armed yet.
-rcall('HSET', KEYS[1], 'meta', ARGV[2], 'ver', ARGV[3], 'gen', ARGV[4], 'seq', '0', 'created', ARGV[1], 'due', '1000000000000000', 'hz', '0')
+rcall('HSET', KEYS[1], 'meta', ARGV[2], 'ver', ARGV[3], 'gen', ARGV[4], 'seq', '0', 'front', '0', 'created', ARGV[1], 'due', '1000000000000000', 'hz', '0')
 return 1

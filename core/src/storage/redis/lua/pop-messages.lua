@@ -18,14 +18,12 @@ local now = tonumber(ARGV[1])
 -- @include drop
 -- @include housekeep
 -- @include read
+-- @include pick
 
-if not openQueue() then return {} end
+if not openQueue('front') then return {} end
 if not housekeep() then return -100 end
--- Caught up: `free` holds exactly the claimable messages.
-local picked = rcall('ZRANGE', Q.free, '0', int(tonumber(ARGV[3]) - 1), 'WITHSCORES')
-if #picked == 0 then return {} end
-local ids, seqs = {}, {}
-for i = 1, #picked, 2 do ids[#ids + 1] = picked[i]; seqs[#seqs + 1] = picked[i + 1] end
-local popped = readMessages(ids, seqs)
+local ids = pickClaimable(tonumber(ARGV[3]), ARGV[3])
+if #ids == 0 then return {} end
+local popped = readMessages(ids, rcall('ZMSCORE', Q.all, unpack(ids)))
 dropMessages(ids, 'free')
 return popped

@@ -4,8 +4,8 @@
   commands what it already knows: each message's body and info into Q.m
   (lib/queue.lua), its expiry into `exp` and, for delayed ones, its visible-at
   time into `delayed`. So bodies never pass through Lua; this script assigns
-  the sequences (all, free), or removes those entries again when it refuses
-  the batch.
+  the sequences (`all`; claims find new messages there, after their frontier,
+  see lib/pick.lua), or removes those entries again when it refuses the batch.
 
   KEYS[1]  queue record       zq:{P/Q}:q
   KEYS[2]  key base           zq:{P/Q}:
@@ -35,7 +35,7 @@ local n = #ARGV - 8 - d
 local created = 0
 local ok = openQueue('ver', 'hz')
 if not ok and ARGV[3] == '' then
-  rcall('HSET', KEYS[1], 'meta', '{}', 'ver', ARGV[4], 'gen', ARGV[5], 'seq', '0', 'created', ARGV[1], 'due', int(NEVER), 'hz', '0')
+  rcall('HSET', KEYS[1], 'meta', '{}', 'ver', ARGV[4], 'gen', ARGV[5], 'seq', '0', 'front', '0', 'created', ARGV[1], 'due', int(NEVER), 'hz', '0')
   R.due, R.hz = NEVER, '0'
   created = 1
 elseif not ok or R.ver ~= ARGV[3] then
@@ -50,22 +50,12 @@ for i = 1, n do
   all[2 * i - 1] = int(seq + i)
   all[2 * i] = ARGV[8 + i]
 end
-local free = all
-if d > 0 then
-  local delayed = {}
-  for i = 9 + n, #ARGV do delayed[ARGV[i]] = true end
-  free = {}
-  for i = 1, n do
-    if not delayed[all[2 * i]] then free[#free + 1] = all[2 * i - 1]; free[#free + 1] = all[2 * i] end
-  end
-end
 
--- m, exp and delayed have entries exactly when `all` has members, so `all`
--- and `free` tell whether this call creates keys.
-local keys = {Q.all, Q.free, Q.exp, Q.m, Q.delayed}
-local fresh = rcall('EXISTS', Q.all, Q.free) < 2
+-- m and exp have entries exactly when `all` has members, so `all` tells
+-- whether this call creates keys (`delayed` may be new too).
+local keys = {Q.all, Q.exp, Q.m, Q.delayed}
+local fresh = rcall('EXISTS', Q.all) == 0 or (d > 0 and rcall('PTTL', Q.delayed) < 0)
 if n > 0 then rcall('ZADD', Q.all, unpack(all)) end
-if #free > 0 then rcall('ZADD', Q.free, unpack(free)) end
 lowerDue(tonumber(ARGV[6]))
 keep(tonumber(ARGV[7]), keys, fresh)
 return created

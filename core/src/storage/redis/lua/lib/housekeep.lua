@@ -10,13 +10,16 @@
   a pass runs.
 ]]
 
--- Messages going (back) to `free` with their sequences. `free` may have just
--- been re-created, so it gets the queue's expiry (lib/keep.lua) again.
-local function toFree(ids)
+-- Messages becoming claimable again go to `free` with their sequences when
+-- the claim frontier has passed them (lib/pick.lua); `limit` (optional) is
+-- that frontier: a newer one is claimed from `all` when the frontier gets
+-- there. `free` may have just been re-created, so it gets the queue's expiry
+-- (lib/keep.lua) again.
+local function toFree(ids, limit)
   local seqs = rcall('ZMSCORE', Q.all, unpack(ids))
   local free = {}
   for i, id in ipairs(ids) do
-    if seqs[i] then free[#free + 1] = seqs[i]; free[#free + 1] = id end
+    if seqs[i] and (not limit or tonumber(seqs[i]) <= limit) then free[#free + 1] = seqs[i]; free[#free + 1] = id end
   end
   if #free == 0 then return end
   rcall('ZADD', Q.free, unpack(free))
@@ -24,7 +27,8 @@ local function toFree(ids)
   rcall('PEXPIRE', Q.free, int(math.max(hz - now, SLACK)))
 end
 
--- Held messages leave their claim (whose id list keeps a stale id) and are free again.
+-- Held messages leave their claim (whose id list keeps a stale id) and are
+-- claimable again (the frontier passed them when they were claimed).
 local function unholdMessages(ids)
   if #ids == 0 then return end
   rcall('ZREM', Q.held, unpack(ids))
@@ -63,7 +67,7 @@ local function housekeep()
   local ids = due(Q.delayed)
   if #ids > 0 then
     rcall('ZREM', Q.delayed, unpack(ids))
-    toFree(ids)
+    toFree(ids, tonumber(rcall('HGET', KEYS[1], 'front')) or 0)
   end
   dropMessages(due(Q.exp))
   if caughtUp then

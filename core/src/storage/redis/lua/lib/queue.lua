@@ -29,8 +29,10 @@
     claim live      <=> now < claim expires (mirrored in the claim state)
     message visible <=> visibleAt <= now
   A message is in `held` iff its claim state names a claim (claim, release,
-  housekeeping and drop keep the two in step), else in `free` or (until
-  visible) `delayed`; every message is in all and exp and has body and info.
+  housekeeping and drop keep the two in step). Otherwise it is in `delayed`
+  until visible, and then claimable: after the record's frontier `front` (in
+  `all` only; lib/pick.lua) or, at or before it, in `free`. Every message is
+  in all and exp and has body and info.
 ]]
 local SLACK = 600000
 -- `due` of a queue with nothing scheduled.
