@@ -37,10 +37,16 @@ const isShortEscape = (c: number): boolean =>
 class Walker {
   readonly text: string;
   pos = 0;
-  /** Everything walked since the last reset is in JSON.stringify's form. */
+  /** Set while walking a body: only then is the form checked. */
+  tracking = false;
+  /** Everything walked since tracking began is in JSON.stringify's form. */
   canonical = true;
-  /** Object keys walked since the last reset. */
+  /** Object keys walked since tracking began. */
   keys = 0;
+  /** The last key read by key(): its characters between the quotes, and whether it has escapes. */
+  keyStart = 0;
+  keyEnd = 0;
+  keyEscaped = false;
   /** Index of the next backslash at or after the last string walked (text.length when none). */
   #backslash = -1;
 
@@ -60,24 +66,27 @@ class Walker {
     }
   }
 
-  string(): void {
+  /** Walks a string; answers whether it holds any escape. */
+  string(): boolean {
     const start = this.pos;
     const end = stringEnd(this.text, start);
     // One search finds the next backslash for many strings: most have none.
     let b = this.#backslash;
     if (b < start) b = this.#next(start);
+    const escaped = b < end;
     while (b < end) {
       if (!isShortEscape(this.text.charCodeAt(b + 1))) this.canonical = false;
       b = this.#next(b + 2);
     }
     this.#backslash = b;
     this.pos = end;
+    return escaped;
   }
 
   number(): void {
     const start = this.pos;
     while (isNumberChar(this.text.charCodeAt(this.pos))) this.pos++;
-    if (!this.canonical) return;
+    if (!this.tracking || !this.canonical) return;
     const literal = this.text.slice(start, this.pos);
     if (String(Number(literal)) !== literal) this.canonical = false;
   }
@@ -92,68 +101,61 @@ class Walker {
     else this.number();
   }
 
-  object(): void {
+  /** At "{" or "[" (after whitespace): steps in; false, not moving, for any other value. */
+  open(bracket: number): boolean {
+    this.ws();
+    if (this.text.charCodeAt(this.pos) !== bracket) return false;
     this.pos++;
     this.ws();
-    if (this.text.charCodeAt(this.pos) === 0x7d /* } */) {
-      this.pos++;
-      return;
-    }
-    for (;;) {
-      this.ws();
-      this.keys++;
-      if (isDigit(this.text.charCodeAt(this.pos + 1))) this.canonical = false;
-      this.string();
-      this.ws();
-      this.pos++; // :
-      this.ws();
+    return true;
+  }
+
+  /** After a member or element: true, past it, at the closing bracket; false, past it, at a comma. */
+  close(): boolean {
+    this.ws();
+    const c = this.text.charCodeAt(this.pos++);
+    if (c === 0x2c /* , */) this.ws();
+    return c !== 0x2c;
+  }
+
+  /** True, past it, when the container just opened is empty. */
+  empty(bracket: number): boolean {
+    if (this.text.charCodeAt(this.pos) !== bracket) return false;
+    this.pos++;
+    return true;
+  }
+
+  /** Reads a member's key and its colon, leaving the walker on the value. */
+  key(): void {
+    this.keys++;
+    this.keyStart = this.pos + 1;
+    if (isDigit(this.text.charCodeAt(this.keyStart))) this.canonical = false;
+    this.keyEscaped = this.string();
+    this.keyEnd = this.pos - 1;
+    this.ws();
+    this.pos++; // :
+    this.ws();
+  }
+
+  /** The last key read is exactly `name` (written without escapes). */
+  keyIs(name: string): boolean {
+    return !this.keyEscaped && this.keyEnd - this.keyStart === name.length && this.text.startsWith(name, this.keyStart);
+  }
+
+  object(): void {
+    this.open(0x7b);
+    if (this.empty(0x7d)) return;
+    do {
+      this.key();
       this.value();
-      this.ws();
-      if (this.text.charCodeAt(this.pos++) === 0x7d /* } */) return;
-    }
+    } while (!this.close());
   }
 
   array(): void {
-    this.pos++;
-    this.ws();
-    if (this.text.charCodeAt(this.pos) === 0x5d /* ] */) {
-      this.pos++;
-      return;
-    }
-    for (;;) {
-      this.ws();
-      this.value();
-      this.ws();
-      if (this.text.charCodeAt(this.pos++) === 0x5d /* ] */) return;
-    }
-  }
-
-  /**
-   * Walks an object member by member, calling `member` with each key (null
-   * for a key written with escapes) after positioning on its value; `member`
-   * must walk the value. False when the value here is not an object.
-   */
-  members(member: (key: string | null) => void): boolean {
-    this.ws();
-    if (this.text.charCodeAt(this.pos) !== 0x7b /* { */) return false;
-    this.pos++;
-    this.ws();
-    if (this.text.charCodeAt(this.pos) === 0x7d /* } */) {
-      this.pos++;
-      return true;
-    }
-    for (;;) {
-      this.ws();
-      const start = this.pos;
-      this.string();
-      const key = this.text.slice(start + 1, this.pos - 1);
-      this.ws();
-      this.pos++; // :
-      this.ws();
-      member(key.includes("\\") ? null : key);
-      this.ws();
-      if (this.text.charCodeAt(this.pos++) === 0x7d /* } */) return true;
-    }
+    this.open(0x5b);
+    if (this.empty(0x5d)) return;
+    do this.value();
+    while (!this.close());
   }
 }
 
@@ -176,33 +178,64 @@ interface Span {
   readonly keys: number;
 }
 
-/** Walks a "messages" array (at "["), answering the span of each element's last "body". */
-function messageSpans(w: Walker, untrusted: () => void): Array<Span | undefined> {
-  const spans: Array<Span | undefined> = [];
-  w.pos++;
-  w.ws();
-  if (w.text.charCodeAt(w.pos) === 0x5d /* ] */) {
-    w.pos++;
-    return spans;
+/** What a walk of the document found: each element's last "body" span, or untrusted. */
+interface Found {
+  spans: Array<Span | undefined> | null;
+  /** An escaped key might spell "messages" or "body": then nothing is vouched for. */
+  trusted: boolean;
+}
+
+/** Walks one element of "messages": the span of its last "body" (JSON.parse keeps the last). */
+function elementSpan(w: Walker, found: Found): Span | undefined {
+  if (!w.open(0x7b)) {
+    w.value();
+    return undefined;
   }
-  for (;;) {
-    let span: Span | undefined;
-    const isObject = w.members((key) => {
-      if (key === null) untrusted();
-      if (key !== "body") return w.value();
-      w.canonical = true;
-      w.keys = 0;
-      const start = w.pos;
+  let span: Span | undefined;
+  if (w.empty(0x7d)) return undefined;
+  do {
+    w.key();
+    if (w.keyEscaped) found.trusted = false;
+    if (!w.keyIs("body")) {
       w.value();
-      // A later "body" member replaces an earlier one, as in JSON.parse.
-      span = w.canonical ? { text: w.text.slice(start, w.pos), keys: w.keys } : undefined;
-    });
-    if (!isObject) w.value();
-    spans.push(span);
-    w.ws();
-    if (w.text.charCodeAt(w.pos++) === 0x5d /* ] */) return spans;
-    w.ws();
-  }
+      continue;
+    }
+    w.tracking = true;
+    w.canonical = true;
+    w.keys = 0;
+    const start = w.pos;
+    w.value();
+    w.tracking = false;
+    span = w.canonical ? { text: w.text.slice(start, w.pos), keys: w.keys } : undefined;
+  } while (!w.close());
+  return span;
+}
+
+/** Walks the document, recording the spans of the last "messages" array (JSON.parse keeps the last). */
+function walk(w: Walker): Found | null {
+  const found: Found = { spans: null, trusted: true };
+  if (!w.open(0x7b)) return null;
+  if (w.empty(0x7d)) return found;
+  do {
+    w.key();
+    if (w.keyEscaped) found.trusted = false;
+    if (!w.keyIs("messages")) {
+      w.value();
+      continue;
+    }
+    if (!w.open(0x5b)) {
+      found.spans = null;
+      w.value();
+      continue;
+    }
+    const spans: Array<Span | undefined> = [];
+    if (!w.empty(0x5d)) {
+      do spans.push(elementSpan(w, found));
+      while (!w.close());
+    }
+    found.spans = spans;
+  } while (!w.close());
+  return found;
 }
 
 /**
@@ -213,27 +246,10 @@ function messageSpans(w: Walker, untrusted: () => void): Array<Span | undefined>
  */
 export function bodyTexts(text: string, items: readonly unknown[]): Array<string | undefined> {
   const out = new Array<string | undefined>(items.length).fill(undefined);
-  const w = new Walker(text);
-  let spans: Array<Span | undefined> | null = null;
-  let trusted = true;
-  const untrusted = (): void => {
-    trusted = false;
-  };
-  const isObject = w.members((key) => {
-    // An escaped key might spell "messages" or "body": then nothing is vouched for.
-    if (key === null) untrusted();
-    if (key !== "messages") return w.value();
-    // The last "messages" member is the one JSON.parse kept.
-    if (w.text.charCodeAt(w.pos) === 0x5b /* [ */) spans = messageSpans(w, untrusted);
-    else {
-      spans = null;
-      w.value();
-    }
-  });
-  const found = spans as Array<Span | undefined> | null;
-  if (!isObject || !trusted || found === null || found.length !== items.length) return out;
+  const found = walk(new Walker(text));
+  if (found === null || !found.trusted || found.spans === null || found.spans.length !== items.length) return out;
   for (let i = 0; i < items.length; i++) {
-    const span = found[i];
+    const span = found.spans[i];
     const item = items[i];
     if (span === undefined || item === null || typeof item !== "object") continue;
     if (countKeys((item as Record<string, unknown>)["body"]) === span.keys) out[i] = span.text;
