@@ -92,7 +92,10 @@ const MAX_BATCH_BYTES = 1 << 20;
 /** Body bytes an operation carries (for the early-flush threshold). */
 function bodyBytes(req: object): number {
   let n = 0;
-  for (const value of Object.values(req)) if (value instanceof Uint8Array) n += value.byteLength;
+  for (const key in req) {
+    const value = (req as Record<string, unknown>)[key];
+    if (value instanceof Uint8Array) n += value.byteLength;
+  }
   return n;
 }
 

@@ -62,6 +62,8 @@ function hasSlash(params: Record<string, string | undefined>): boolean {
   return false;
 }
 
+const requestLog = (log: Logger, reqId: string, project: string): Logger => log.child({ reqId, project });
+
 /** The hooks' verdict for a routed request; null when it may proceed. */
 function checkHooks(req: IncomingMessage, entry: Entry, json: boolean): HttpError | null {
   const h = req.headers;
@@ -127,8 +129,6 @@ export function createDispatcher(deps: DispatchDeps): (req: IncomingMessage, res
     const handler: Handler | undefined = entry.route.methods[req.method as Method];
     const requestId = (h["x-openstack-request-id"] as string | undefined) ?? `req-${randomUUID()}`;
     const projectId = (h["x-project-id"] as string | undefined) ?? "";
-    let child: Logger | undefined;
-    const log = (): Logger => (child ??= deps.log.child({ reqId: requestId, project: projectId }));
     const failure: FailureKey = handler?.failure ?? "home";
     let call: Call | undefined;
     try {
@@ -156,12 +156,17 @@ export function createDispatcher(deps: DispatchDeps): (req: IncomingMessage, res
       };
       writeReply(res, await handler.run(call));
     } catch (err) {
+      // The request's logger is made here, on the failure path, and only when something is logged.
+      let child: Logger | undefined;
+      const log = (): Logger => (child ??= requestLog(deps.log, requestId, projectId));
       if (res.headersSent) {
         log().error({ err }, "failure after the response started");
         res.destroy();
       } else writeError(res, toErrorReply(err, call?.failure ?? failure, log), json);
     }
-    if (deps.log.isLevelEnabled("debug")) log().debug({ method: req.method, url: req.url, status: res.statusCode }, "request");
+    if (deps.log.isLevelEnabled("debug")) {
+      requestLog(deps.log, requestId, projectId).debug({ method: req.method, url: req.url, status: res.statusCode }, "request");
+    }
   }
 
   return (req, res) => {
