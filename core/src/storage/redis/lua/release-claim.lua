@@ -22,16 +22,18 @@ housekeep()
 local claimId = ARGV[3]
 local c = parseClaim(rcall('HGET', Q.claim, claimId))
 if not c then return 0 end
-local mine = {}
+local mine, fields, states = {}, {}, {}
 if #c.ids > 0 then
-  local fields = {}
-  for i, id in ipairs(c.ids) do fields[i] = 'c:' .. id end
-  for i, cs in ipairs(rcall('HMGET', Q.m, unpack(fields))) do
-    local _, _, cl = parseCs(cs)
-    if cl == claimId then mine[#mine + 1] = c.ids[i] end
+  local all, tail = {}, '|' .. claimId
+  for i, id in ipairs(c.ids) do all[i] = 'c:' .. id end
+  -- A claim state names this claim iff it ends with "|<claim id>".
+  for i, cs in ipairs(rcall('HMGET', Q.m, unpack(all))) do
+    if cs and string.find(cs, tail, -#tail, true) then
+      mine[#mine + 1] = c.ids[i]; fields[#fields + 1] = all[i]; states[#states + 1] = cs
+    end
   end
 end
-unholdMessages(mine)
+unholdMessages(mine, fields, states)
 rcall('HDEL', Q.claim, claimId)
 rcall('ZREM', Q.claims, claimId)
 return #mine

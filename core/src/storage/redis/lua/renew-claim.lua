@@ -34,13 +34,14 @@ local kept, set, held = {}, {}, {}
 if #old.ids > 0 then
   local fields = {}
   for i, id in ipairs(old.ids) do fields[i] = 'c:' .. id end
-  local states = rcall('HMGET', Q.m, unpack(fields))
-  local exps = rcall('ZMSCORE', Q.exp, unpack(old.ids))
+  -- A claim state names this claim iff it ends with "|<claim id>"; such a
+  -- message is live, as the live claim never outlives it.
+  local states, tail = rcall('HMGET', Q.m, unpack(fields)), '|' .. claimId
   for i, id in ipairs(old.ids) do
-    local cc, _, cl = parseCs(states[i])
-    if cl == claimId and exps[i] and tonumber(exps[i]) > now then
+    local cs = states[i]
+    if cs and string.find(cs, tail, -#tail, true) then
       kept[#kept + 1] = id
-      set[#set + 1] = fields[i]; set[#set + 1] = cc .. '|' .. cex .. '|' .. claimId
+      set[#set + 1] = fields[i]; set[#set + 1] = string.match(cs, '^%d+') .. '|' .. cex .. '|' .. claimId
       held[#held + 1] = cex; held[#held + 1] = id
     end
   end

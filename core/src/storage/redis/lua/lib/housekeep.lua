@@ -29,15 +29,19 @@ end
 
 -- Held messages leave their claim (whose id list keeps a stale id) and are
 -- claimable again (the frontier passed them when they were claimed).
-local function unholdMessages(ids)
+-- `fields` and `states` (optional): their claim-state fields and values when
+-- the caller has read them already.
+local function unholdMessages(ids, fields, states)
   if #ids == 0 then return end
   rcall('ZREM', Q.held, unpack(ids))
-  local fields = {}
-  for i, id in ipairs(ids) do fields[i] = 'c:' .. id end
-  local states = rcall('HMGET', Q.m, unpack(fields))
+  if not states then
+    fields = {}
+    for i, id in ipairs(ids) do fields[i] = 'c:' .. id end
+    states = rcall('HMGET', Q.m, unpack(fields))
+  end
   local set = {}
   for i in ipairs(ids) do
-    if states[i] then set[#set + 1] = fields[i]; set[#set + 1] = parseCs(states[i]) .. '|0|' end
+    if states[i] then set[#set + 1] = fields[i]; set[#set + 1] = string.match(states[i], '^%d+') .. '|0|' end
   end
   if #set > 0 then rcall('HSET', Q.m, unpack(set)) end
   toFree(ids)
