@@ -177,6 +177,18 @@ test("claims take released messages before newer ones and a delay that ends befo
   t.like(await driver.queues.stats(scope), { claimed: 4, total: 4 });
 });
 
+test("claims and pops get past a long run of delayed messages in budget-sized steps", async (t) => {
+  const { driver, clock, scope, post } = await open(t, { budget: 10 });
+  await post(Array.from({ length: 150 }, () => ({ delay: 600 })));
+  const [first, second] = await post(2);
+  t.deepEqual((await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 1 }))?.messages.map((m) => m.id), [first]);
+  t.deepEqual((await driver.messages.pop(scope, 5)).map((m) => m.id), [second]);
+  t.is(await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 1 }), null);
+  clock.advance(600_000);
+  t.is((await driver.claims.create(scope, { ttl: 60, grace: 60, limit: 20 }))?.messages.length, 20);
+  t.like(await driver.queues.stats(scope), { claimed: 20, total: 151 });
+});
+
 test("deleting a large queue removes every key of it and its index entry", async (t) => {
   const { driver, scope, post } = await open(t);
   for (let i = 0; i < 3; i++) await post(500);

@@ -12,7 +12,7 @@
   KEYS[1]  queue record       zq:{P/Q}:q
   KEYS[2]  key base           zq:{P/Q}:
   ARGV[1]  now (ms)
-  ARGV[2]  housekeeping budget (items)
+  ARGV[2]  budget (items of housekeeping, and of delayed messages passed over)
   ARGV[3]  new claim id
   ARGV[4]  claim ttl (s)
   ARGV[5]  grace (s)
@@ -21,7 +21,8 @@
   Returns: {} when nothing was claimed (no claim created; also for an unknown
   queue), else {ttl, updatedAt, expiresAt, generation, ids, counts}: the ids
   oldest first and their claim counts, counts {} when every one is 1.
-  Status: -100 BEHIND (housekeeping backlog exceeds the budget; nothing done, call again).
+  Status: -100 BEHIND (housekeeping, or passing a run of delayed messages,
+  needs more than the budget; nothing claimed, call again).
 ]]
 local rcall = redis.call
 local now = tonumber(ARGV[1])
@@ -36,6 +37,7 @@ if not openQueue('front', 'hz') then return {} end
 if not housekeep() then return -100 end
 
 local ids, fromFree = pickClaimable(tonumber(ARGV[6]), ARGV[6])
+if not ids then return -100 end
 if #ids == 0 then return {} end
 
 local claimId, ttl = ARGV[3], tonumber(ARGV[4])
