@@ -19,19 +19,11 @@ function toClaim(id: string, raw: RawClaim): ClaimRecord {
 }
 
 export function createClaimStore(ctx: RedisContext): ClaimStore {
-  const { client, clock, scripts, run } = ctx;
+  const { clock, scripts, run } = ctx;
 
-  /**
-   * The messages of a new claim from its script reply and their infos and
-   * bodies, read natively afterwards (the script leaves them out so bodies
-   * never pass through Lua). Nobody but this caller knows the claim yet, so
-   * they are as the claim left them; one deleted meanwhile is left out.
-   */
-  async function claimedMessages(scope: Scope, claimId: string, reply: RawNewClaim): Promise<StoredMessage[]> {
-    const [, , , gen, ids, counts] = reply;
-    const k = queueKeys(scope);
-    const fields = ids.flatMap((id) => [id, `i:${id}`]);
-    const [got, seqs] = await run(() => Promise.all([client.hmget(k.m, ...fields), client.zmscore(k.all, ...ids)]));
+  /** The messages of a new claim, from its script reply (bodies, infos and sequences included). */
+  function claimedMessages(claimId: string, reply: RawNewClaim): StoredMessage[] {
+    const [, , , gen, ids, counts, got, seqs] = reply;
     const messages: StoredMessage[] = [];
     ids.forEach((id, n) => {
       const body = got[2 * n];
@@ -59,7 +51,7 @@ export function createClaimStore(ctx: RedisContext): ClaimStore {
         ttl: Number(ttl),
         updatedAtMs: Number(updated),
         expiresAtMs: Number(expires),
-        messages: await claimedMessages(scope, id, reply),
+        messages: claimedMessages(id, reply),
       };
     },
 

@@ -57,7 +57,16 @@ export type RawMessage = [
 /** {ttl, updatedAt, expiresAt, messages} (get-claim). */
 export type RawClaim = [ttl: number | string, updatedAt: number | string, expiresAt: number | string, messages: RawMessage[]];
 /** {ttl, updatedAt, expiresAt, generation, ids, claim counts ([] when all are 1)} (claim-messages; the driver reads the rest). */
-export type RawNewClaim = [ttl: string, updatedAt: string, expiresAt: string, generation: string, ids: string[], counts: string[]];
+export type RawNewClaim = [
+  ttl: string,
+  updatedAt: string,
+  expiresAt: string,
+  generation: string,
+  ids: string[],
+  counts: string[],
+  fields: Array<string | null>,
+  seqs: Array<string | null>,
+];
 /** {claimed, total, oldestId, oldestCreated, newestId, newestCreated}. */
 export type RawStats = [number, number, string, string | number, string, string | number];
 

@@ -5,9 +5,8 @@
   Once housekeeping has caught up nothing is due, so the claimable messages
   are taken as lib/pick.lua finds them.
 
-  Bodies, infos and sequences are not read here: the driver reads them
-  natively right after (only the claim's holder could change them, and it
-  does not know the claim yet; a message deleted meanwhile is left out).
+  Bodies, infos and sequences are read last, after any TTL extension, so the
+  claim costs one round trip (a hot path).
 
   KEYS[1]  queue record       zq:{P/Q}:q
   KEYS[2]  key base           zq:{P/Q}:
@@ -19,8 +18,10 @@
   ARGV[6]  limit
 
   Returns: {} when nothing was claimed (no claim created; also for an unknown
-  queue), else {ttl, updatedAt, expiresAt, generation, ids, counts}: the ids
-  oldest first and their claim counts, counts {} when every one is 1.
+  queue), else {ttl, updatedAt, expiresAt, generation, ids, counts, fields,
+  seqs}: the ids oldest first and their claim counts (counts {} when every
+  one is 1), fields = body and packed info of each id in turn, seqs = their
+  sequences.
   Status: -100 BEHIND (housekeeping, or passing a run of delayed messages,
   needs more than the budget; nothing claimed, call again).
 ]]
@@ -73,4 +74,6 @@ rcall('ZADD', Q.claims, cex, claimId)
 local latest = outliveClaim(ids, cexN, cex, ttl, tonumber(ARGV[5]))
 lowerDue(cexN)
 keep(latest, keys, fresh)
-return {ARGV[4], ARGV[1], cex, R.gen, ids, counts}
+local want = {}
+for i, id in ipairs(ids) do want[2 * i - 1] = id; want[2 * i] = 'i:' .. id end
+return {ARGV[4], ARGV[1], cex, R.gen, ids, counts, rcall('HMGET', Q.m, unpack(want)), rcall('ZMSCORE', Q.all, unpack(ids))}
