@@ -6,6 +6,7 @@
  * services use this port. connect-server.ts serves the same handlers over
  * gRPC-Web and Connect for clients that need them.
  */
+import type * as http2 from "node:http2";
 import type { DescService } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
 import type { ExecuteRequest, ExecuteStreamRequest, ExecuteStreamResponse } from "../../../proto/gen/zaqar/v1/batch_pb.js";
@@ -57,6 +58,33 @@ function bidi(sessions: StreamSessions): grpc.handleBidiStreamingCall<ExecuteStr
   };
 }
 
+/** HTTP/2 receive window of each stream, and of each connection, on the core's sessions. */
+export const STREAM_RECEIVE_WINDOW = 4 << 20;
+const CONNECTION_RECEIVE_WINDOW = 16 << 20;
+
+/**
+ * Widens the HTTP/2 receive windows of every session the server accepts.
+ *
+ * Node's default is 64 KiB per stream and per connection, and grpc-js has no
+ * server option for it (its clients have grpc-node.flow_control_window). The
+ * edge sends a turn's operations as one ExecuteStream message, 16 posts are
+ * 160 KiB, which then crosses in several window round trips, each waiting for
+ * the core's busy event loop to read and acknowledge (measured: ~0.5 extra
+ * reads and writes per post on the core). grpc-js keeps its HTTP/2 servers in
+ * a private map; should that change, this does nothing and the window check
+ * in grpc.test.ts fails.
+ */
+function widenReceiveWindows(server: grpc.Server): void {
+  const servers = (server as unknown as { http2Servers?: unknown }).http2Servers;
+  if (!(servers instanceof Map)) return;
+  for (const h2 of servers.keys() as Iterable<http2.Http2Server>) {
+    h2.on("session", (session) => {
+      session.settings({ initialWindowSize: STREAM_RECEIVE_WINDOW });
+      session.setLocalWindowSize(CONNECTION_RECEIVE_WINDOW);
+    });
+  }
+}
+
 export interface GrpcServer {
   /** Binds host:port (port 0 picks a free one) and answers the bound port. */
   listen(host: string, port: number): Promise<number>;
@@ -94,9 +122,11 @@ export function createGrpcServer(dispatcher: Dispatcher): GrpcServer {
   return {
     listen: (host, port) =>
       new Promise((resolve, reject) => {
-        server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
-          err ? reject(err) : resolve(bound),
-        );
+        server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
+          if (err) return reject(err);
+          widenReceiveWindows(server);
+          resolve(bound);
+        });
       }),
     close: () =>
       new Promise((resolve) => {

@@ -4,6 +4,7 @@
  * plus connect-es clients over gRPC-Web and Connect.
  */
 import { randomUUID } from "node:crypto";
+import * as http2 from "node:http2";
 import { fileURLToPath } from "node:url";
 import { fromBinary } from "@bufbuild/protobuf";
 import { createClient, ConnectError, Code } from "@connectrpc/connect";
@@ -13,6 +14,7 @@ import * as protoLoader from "@grpc/proto-loader";
 import anyTest, { type TestFn } from "ava";
 import { ErrorDetailSchema, RpcStatusSchema } from "../../../proto/gen/zaqar/v1/errors_pb.js";
 import { QueueService } from "../../../proto/gen/zaqar/v1/queue_pb.js";
+import { STREAM_RECEIVE_WINDOW } from "../../../core/src/transport/grpc-server.ts";
 import { startCore, type TestCore } from "../../helpers/core.ts";
 
 const test = anyTest as TestFn<{ core: TestCore; pkg: grpc.GrpcObject }>;
@@ -125,3 +127,23 @@ for (const [name, makeTransport] of [
     t.is(err?.findDetails(ErrorDetailSchema)[0]?.reason, "INVALID_QUEUE_NAME");
   });
 }
+
+test("the gRPC port grants wide HTTP/2 receive windows, so a large batch crosses without window round trips", async (t) => {
+  const session = http2.connect(`http://${t.context.core.grpcAddress}`);
+  // The server's first SETTINGS carry Node's defaults; the widened window follows in its next.
+  const widest = await new Promise<number>((resolve, reject) => {
+    let seen = 0;
+    const timer = setTimeout(() => resolve(seen), 2000);
+    session.on("remoteSettings", (settings) => {
+      seen = Math.max(seen, settings.initialWindowSize ?? 0);
+      if (seen >= STREAM_RECEIVE_WINDOW) {
+        clearTimeout(timer);
+        resolve(seen);
+      }
+    });
+    session.once("error", reject);
+  });
+  t.is(widest, STREAM_RECEIVE_WINDOW);
+  t.true(STREAM_RECEIVE_WINDOW >= 1 << 20);
+  session.close();
+});
