@@ -21,6 +21,7 @@ import * as messageTypesCodec from "../../proto/gen/zaqar/v1/message_types_codec
 import { file_zaqar_v1_message_types } from "../../proto/gen/zaqar/v1/message_types_pb.js";
 import * as queueCodec from "../../proto/gen/zaqar/v1/queue_codec.js";
 import { file_zaqar_v1_queue } from "../../proto/gen/zaqar/v1/queue_pb.js";
+import { prng } from "../helpers/prng.ts";
 
 type Codec = { encode: (m: Message) => Buffer; decode: (b: Uint8Array) => Message };
 
@@ -41,17 +42,6 @@ const schemas: Array<[DescMessage, Codec]> = files.flatMap(([file, codec]) =>
   }),
 );
 
-/** mulberry32: seeded, so a failure replays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STRINGS = ["", "a", "queue-1", "é", "日本語", "😀", "x".repeat(47), "y".repeat(48), "z".repeat(49), "é".repeat(30), "lone \ud800 surrogate", "q".repeat(300)];
 const INT32 = [0, 1, -1, 127, 128, 16383, 16384, 2147483647, -2147483648, 300, -300];

@@ -3,15 +3,11 @@
  * with exact statuses, headers and bodies.
  */
 import anyTest, { type TestFn } from "ava";
-import { ERROR_HEADERS, useEdge, type Api, type WireRequest } from "./harness.ts";
+import { API, BODY, ERROR_HEADERS, UUID, errorText as error, useEdge, type Api, type WireRequest } from "./harness.ts";
 
 const test = anyTest as TestFn<unknown>;
 const env = useEdge(test);
 
-const error = (title: string, description: string) => `{"title": ${JSON.stringify(title)}, "description": ${JSON.stringify(description)}}`;
-const API = (d: string) => error("Invalid API request", d);
-const BODY = (d: string) => error("Invalid request body", d);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 test("POST claims answers 201 with the claim in location and the messages only", async (t) => {
   const api = env.api();

@@ -187,3 +187,10 @@ export const queueName = (): string => `q-${randomUUID().slice(0, 8)}`;
 
 /** The headers every Zaqar error response carries. */
 export const ERROR_HEADERS = { "content-type": "application/json", vary: "Accept" } as const;
+
+/** A Zaqar error body as the edge writes it. */
+export const errorText = (title: string, description: string): string =>
+  `{"title": ${JSON.stringify(title)}, "description": ${JSON.stringify(description)}}`;
+export const API = (d: string): string => errorText("Invalid API request", d);
+export const BODY = (d: string): string => errorText("Invalid request body", d);
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

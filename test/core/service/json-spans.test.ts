@@ -7,18 +7,8 @@
  */
 import test from "ava";
 import { bodyTexts } from "../../../core/src/service/json-spans.ts";
+import { prng } from "../../helpers/prng.ts";
 
-/** A small seeded PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NUMBERS = ["0", "-0", "1", "-12", "1.5", "1.0", "2.50", "0.1", "1e3", "1E3", "1e-7", "1e21", "1e400", "123456789012345678", "9007199254740993", "100"];
 const STRING_PARTS = ["a", "xyz", "é", "😀", "\\n", "\\t", "\\\"", "\\\\", "\\/", "\\u0041", "\\u000a", "\\u001f", "\\ud83d\\ude00", "\\b", "\\f", "\\r", "\u2028", " ", "1"];
