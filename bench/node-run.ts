@@ -5,17 +5,13 @@
  */
 import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { LoopResult } from "./clients/loop.ts";
 import { createLatencyRecorder } from "./latency.ts";
 import { runToEnd } from "./procs.ts";
 
-export interface NodeClientResult {
+/** What a client process's closed loop reports, plus what the scenario counted. */
+export interface NodeClientResult extends LoopResult {
   readonly messages: number;
-  readonly requests: number;
-  readonly errors: number;
-  readonly firstError: string | null;
-  readonly elapsedUs: number;
-  readonly p50Us: number;
-  readonly p99Us: number;
   readonly claims?: number;
   readonly empty?: number;
   readonly processes: number;
