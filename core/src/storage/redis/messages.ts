@@ -6,7 +6,6 @@ import { messageNotFound } from "../failures.ts";
 import type { RedisContext } from "./context.ts";
 import { newToken, projectIndexKey, queueKeys } from "./keys.ts";
 import { packInfo, toMessage } from "./records.ts";
-import { scriptCommand } from "./scripts.ts";
 import { isStatus, statusError } from "./status.ts";
 
 /** Stored ids one list call examines before returning (bounds the script's run time). */
@@ -15,23 +14,24 @@ const LIST_SCAN = 200;
 
 export function createMessageStore(ctx: RedisContext): MessageStore {
   const { client, clock, scripts, run } = ctx;
-  const postCommand = scriptCommand("postMessages");
 
   return {
     async post(scope: Scope, messages: readonly NewMessage[], options) {
       const k = queueKeys(scope);
       const now = clock.now();
-      const ids = messages.map(() => randomUUID());
-      // Tokens only matter when this post may create the queue (ifVersion "").
-      const creates = options.ifVersion === "";
+      const ids: string[] = [];
+      // Script arguments grow by 6 per message (8 per delayed one) with no
+      // count limit, so they are pushed rather than spread (a spread of
+      // 100,000 values overflows the stack); ioredis flattens the array.
       const fields: string[] = [];
       const expiries: Array<string | number> = [];
       const visible: Array<string | number> = [];
       let first = Infinity;
       let latest = now;
-      messages.forEach((m, i) => {
-        const id = ids[i] as string;
+      for (const m of messages) {
+        const id = randomUUID();
         const expires = now + m.ttl * 1000;
+        ids.push(id);
         fields.push(id, m.body, `i:${id}`, packInfo(m, now, options.clientId));
         expiries.push(expires, id);
         if (m.delay > 0) {
@@ -40,33 +40,19 @@ export function createMessageStore(ctx: RedisContext): MessageStore {
         }
         first = Math.min(first, expires);
         latest = Math.max(latest, expires);
-      });
-      const delayedIds = visible.filter((_, i) => i % 2 === 1) as string[];
-      const args = [
-        k.record, k.base, now, ctx.budget, options.ifVersion, creates ? newToken() : "", creates ? newToken() : "",
-        Number.isFinite(first) ? first : now, latest, delayedIds.length, ...ids, ...delayedIds,
-      ];
+      }
+      // Tokens only matter when this post may create the queue (ifVersion "").
+      const creates = options.ifVersion === "";
       const index = projectIndexKey(scope.project);
       // A queue this post may create is indexed first, so a crash in between
       // leaves at worst an index entry without a queue (listing skips those).
       if (creates) await run(() => client.zadd(index, 0, scope.queue));
-      // What the driver knows (bodies, infos, expiries, visible-at times) goes
-      // in with native commands, atomically with the script that assigns the
-      // sequences (and takes those entries out again when it refuses the batch).
-      const replies = await run(() => {
-        const tx = client.multi();
-        if (fields.length > 0) tx.hset(k.m, ...fields).zadd(k.exp, ...expiries);
-        if (visible.length > 0) tx.zadd(k.delayed, ...visible);
-        return tx[postCommand]!(...args).exec();
-      });
-      const [err, reply] = replies?.[replies.length - 1] ?? [new Error("redis driver: post transaction was discarded"), null];
-      if (err) {
-        // The script did not run (e.g. NOSCRIPT after SCRIPT FLUSH): take the entries back out.
-        if (ids.length > 0) {
-          await run(() => client.multi().hdel(k.m, ...ids.flatMap((id) => [id, `i:${id}`])).zrem(k.exp, ...ids).zrem(k.delayed, ...ids).exec()).catch(() => undefined);
-        }
-        throw err;
-      }
+      const args: Array<string | number> = [
+        k.record, k.base, now, ctx.budget, options.ifVersion, creates ? newToken() : "", creates ? newToken() : "",
+        Number.isFinite(first) ? first : now, latest, ids.length, visible.length / 2,
+      ];
+      for (const list of [fields, expiries, visible]) for (const v of list) args.push(v);
+      const reply = await run(() => scripts.postMessages(args));
       if (isStatus(reply)) throw statusError(reply, scope);
       // Indexed again after creation: a concurrent queue delete may have removed the first entry.
       if (reply === 1) await run(() => client.zadd(index, 0, scope.queue));

@@ -70,7 +70,8 @@ export type RawNewClaim = [
 /** {claimed, total, oldestId, oldestCreated, newestId, newestCreated}. */
 export type RawStats = [number, number, string, string | number, string, string | number];
 
-type Arg = string | number;
+/** A script argument; an array is flattened into its elements (for argument lists too long to spread). */
+type Arg = string | number | ReadonlyArray<string | number>;
 
 declare module "ioredis" {
   // Replies per script; negative numbers are status codes (status.ts).

@@ -68,6 +68,21 @@ export function defineMessageTests(define: Define): void {
     t.is((await driver.queues.stats(s)).total, 2);
   });
 
+  // Zaqar limits a post by size only, so 256 KiB of {"body":1} is ~23,000 messages.
+  define("one post of 20,000 messages, some delayed, stores them all in order (delayed ones count as free)", async (t, { driver, scope, clientId, clock }) => {
+    const s = scope();
+    const batch = Array.from({ length: 20_000 }, (_, i) => ({ body: String(i), ttl: 300, delay: i % 3 === 0 ? 30 : 0 }));
+    const posted = await driver.messages.post(s, batch, { clientId, ifVersion: "" });
+    t.is(posted.length, 20_000);
+    t.like(await driver.queues.stats(s), { total: 20_000, free: 20_000, claimed: 0 });
+    const last = await driver.messages.get(s, posted[19_999]!);
+    t.like(last, { body: "19999", visibleAtMs: clock.now() });
+    const delayed = await driver.messages.get(s, posted[19_998]!);
+    t.like(delayed, { body: "19998", visibleAtMs: clock.now() + 30_000 });
+    const firstPage = await driver.messages.list(s, { limit: 3, echo: true, clientId, includeClaimed: false, includeDelayed: true });
+    t.deepEqual(ids(firstPage), posted.slice(0, 3));
+  });
+
   define("get returns claimed and delayed messages alike", async (t, { driver, scope, post, mustClaim }) => {
     const s = scope();
     const [claimed, delayed] = await post(s, [{}, { delay: 600 }]);

@@ -19,9 +19,9 @@
   (concatenation, capture, number formatting or parsing) and helper closure
   defined costs on the order of a thousand instructions or more, and every
   byte of a new string is hashed. So scripts batch ids into one command per
-  key, leave message bodies to the driver's native commands on the hot
-  paths, keep times as the strings they arrived as, and include only the
-  fragments they use.
+  key, take and return per-message data laid out as commands want it (no
+  per-message string building), keep times as the strings they arrived as,
+  and include only the fragments they use.
 
   Liveness is checked item by item, so a housekeeping backlog never shows an
   expired message or treats an expired claim as live:
