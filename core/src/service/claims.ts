@@ -6,16 +6,20 @@ import {
   GetClaimResponseSchema,
   UpdateClaimResponseSchema,
 } from "../../../proto/gen/zaqar/v1/claim_pb.js";
-import { ZaqarError } from "../errors.ts";
+import { ZaqarError, isZaqarError } from "../errors.ts";
 import type { Limits } from "../limits.ts";
 import type { ServiceDeps } from "./deps.ts";
 import type { Handlers } from "./handler-types.ts";
 import { isPlainObject, parseDocument, unparseable, wrongDocumentType } from "./json.ts";
 import { intField } from "./message-post.ts";
+import { deadLetterOf } from "./queue-metadata.ts";
 import { ageSeconds, toProtoMessage } from "./render.ts";
 import { claimGraceText, claimTtlText, invalid, messagesLimitText, pageSize, queueScope } from "./validate.ts";
 
 type ClaimHandlers = Pick<Handlers, "createClaim" | "getClaim" | "updateClaim" | "deleteClaim">;
+
+/** A claim made against stale metadata (dead-letter settings) is retried this many times after refreshing it. */
+const MAX_CLAIM_ATTEMPTS = 3;
 
 /** ttl and grace from a claim document; absent keys take the defaults, unknown keys are ignored. */
 function readLease(body: Uint8Array, limits: Limits): { ttl: number; grace: number } {
@@ -36,7 +40,7 @@ function checkTtl(ttl: number, limits: Limits): void {
 }
 
 export function createClaimHandlers(deps: ServiceDeps): ClaimHandlers {
-  const { driver, limits, clock } = deps;
+  const { driver, limits, clock, cache } = deps;
   const maxClaim = limits.maxMessagesPerClaimOrPop;
 
   return {
@@ -47,7 +51,20 @@ export function createClaimHandlers(deps: ServiceDeps): ClaimHandlers {
       checkTtl(lease.ttl, limits);
       const limit = pageSize(req.limit, limits.defaultClaimLimit, maxClaim, messagesLimitText(maxClaim));
       if (lease.grace < limits.minClaimGrace || lease.grace > limits.maxClaimGrace) throw invalid(claimGraceText(limits));
-      const claim = await driver.claims.create(scope, { ...lease, limit });
+      // Claimed against the cached metadata's version, as posts are (queue-cache.ts),
+      // so a dead-letter setting changed meanwhile is never missed.
+      let info = cache.peek(scope);
+      let claim;
+      for (let attempt = 1; ; attempt++) {
+        const deadLetter = deadLetterOf(info.metadata, scope.queue, limits);
+        try {
+          claim = await driver.claims.create(scope, { ...lease, limit, ifVersion: info.version, ...(deadLetter ? { deadLetter } : {}) });
+          break;
+        } catch (err) {
+          if (!isZaqarError(err, "QUEUE_VERSION_MISMATCH") || attempt >= MAX_CLAIM_ATTEMPTS) throw err;
+          info = await cache.refresh(scope);
+        }
+      }
       if (claim === null) return create(CreateClaimResponseSchema, {});
       const now = clock.now();
       return create(CreateClaimResponseSchema, {

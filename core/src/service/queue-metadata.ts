@@ -4,8 +4,9 @@
  */
 import { ZaqarError, type Reason } from "../errors.ts";
 import type { Limits } from "../limits.ts";
-import type { QueueMetadata } from "../storage/driver.ts";
+import type { DeadLetterOptions, QueueMetadata } from "../storage/driver.ts";
 import { isPyInt, pyIntValue, pyTruthy } from "./json.ts";
+import { QUEUE_NAME } from "./validate.ts";
 
 /** Reserved keys a JSON-patch `replace`/`remove` may name even when absent. */
 export const RESERVED_KEYS: ReadonlySet<string> = new Set([
@@ -60,8 +61,19 @@ const INT_RULES: readonly IntRule[] = [
   },
 ];
 
-/** Throws `reason` (INVALID_REQUEST on PUT, INVALID_BODY on PATCH) for the first invalid reserved attribute. */
-export function validateReserved(meta: QueueMetadata, limits: Limits, reason: Reason): void {
+const isQueueName = (name: string, limits: Limits): boolean =>
+  name.length <= limits.maxQueueNameLength && QUEUE_NAME.test(name);
+
+/**
+ * Throws `reason` (INVALID_REQUEST on PUT, INVALID_BODY on PATCH) for the
+ * first invalid reserved attribute of the metadata of `queue`.
+ *
+ * Zaqar 15 stores any `_dead_letter_queue` (even 5) and then fails or loses
+ * messages at the first dead-lettering; here it must be a valid queue name
+ * other than the queue's own (moving a message into its own queue is no
+ * move), or null/"" for none. The texts are ours, in Zaqar's wording.
+ */
+export function validateReserved(meta: QueueMetadata, limits: Limits, reason: Reason, queue?: string): void {
   for (const rule of INT_RULES) {
     if (!(rule.key in meta)) continue;
     const value = meta[rule.key];
@@ -72,6 +84,12 @@ export function validateReserved(meta: QueueMetadata, limits: Limits, reason: Re
     if (rule.max === undefined || rule.rangeText === undefined || rule.min === undefined) continue;
     const n = isPyInt(value) ? pyIntValue(value) : (value as number);
     if (n < rule.min || n > rule.max(limits)) throw new ZaqarError(reason, rule.rangeText(limits));
+  }
+  const dlq = meta["_dead_letter_queue"];
+  if (pyTruthy(dlq)) {
+    if (typeof dlq !== "string") throw new ZaqarError(reason, "_dead_letter_queue must be string.");
+    if (!isQueueName(dlq, limits)) throw new ZaqarError(reason, "_dead_letter_queue must be a valid queue name.");
+    if (dlq === queue) throw new ZaqarError(reason, "_dead_letter_queue can not be the queue itself.");
   }
   const encrypt = meta["_enable_encrypt_messages"];
   if (pyTruthy(encrypt) && typeof encrypt !== "boolean") {
@@ -128,4 +146,20 @@ export function defaultTtl(meta: QueueMetadata, limits: Limits): number {
 export function defaultDelay(meta: QueueMetadata): number {
   const own = meta["_default_message_delay"];
   return pyTruthy(own) && isPyInt(own) ? pyIntValue(own) : 0;
+}
+
+/**
+ * The dead-lettering a claim on `queue` applies (rest-queues.md §4.2), or
+ * undefined: active only when both `_max_claim_count` (an integer; 0 or less
+ * moves a message at its first claim) and `_dead_letter_queue` are set.
+ * Metadata stored before names were checked may name an invalid queue or the
+ * queue itself; such a setting is ignored rather than failing every claim.
+ */
+export function deadLetterOf(meta: QueueMetadata, queue: string, limits: Limits): DeadLetterOptions | undefined {
+  const max = meta["_max_claim_count"];
+  const target = meta["_dead_letter_queue"];
+  if (max === null || max === undefined || !isPyInt(max)) return undefined;
+  if (typeof target !== "string" || target === queue || !isQueueName(target, limits)) return undefined;
+  const ttl = meta["_dead_letter_queue_messages_ttl"];
+  return { maxClaims: pyIntValue(max), queue: target, ttl: pyTruthy(ttl) && isPyInt(ttl) ? pyIntValue(ttl) : null };
 }

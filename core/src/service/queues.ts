@@ -45,7 +45,7 @@ export function createQueueHandlers(deps: ServiceDeps): QueueHandlers {
       if (req.metadata.length > 0) {
         const doc = parseDocument(req.metadata);
         if (!isPlainObject(doc)) throw wrongDocumentType();
-        validateReserved(doc, limits, "INVALID_REQUEST");
+        validateReserved(doc, limits, "INVALID_REQUEST", scope.queue);
         metadata = doc;
       }
       const created = await driver.queues.create(scope, metadata);
@@ -86,7 +86,7 @@ export function createQueueHandlers(deps: ServiceDeps): QueueHandlers {
         const info = await driver.queues.info(scope);
         if (!info.exists) throw new ZaqarError("QUEUE_NOT_FOUND", `Queue ${scope.queue} does not exist for project ${scope.project}`);
         const next = applyPatch(info.metadata, ops);
-        validateReserved(next, limits, "INVALID_BODY");
+        validateReserved(next, limits, "INVALID_BODY", scope.queue);
         try {
           await driver.queues.setMetadata(scope, next, info.version);
         } catch (err) {

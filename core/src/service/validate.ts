@@ -7,7 +7,8 @@ import type { Limits } from "../limits.ts";
 import type { CallContext } from "../context.ts";
 import type { Scope } from "../storage/driver.ts";
 
-const QUEUE_NAME = /^[a-zA-Z0-9_.-]+$/;
+/** Zaqar's queue (and topic) name characters; the length limit is limits.maxQueueNameLength. */
+export const QUEUE_NAME = /^[a-zA-Z0-9_.-]+$/;
 
 /** The queue scope of an operation, or INVALID_QUEUE_NAME (Zaqar checks the project length here too). */
 export function queueScope(ctx: CallContext, queue: string, limits: Limits): Scope {

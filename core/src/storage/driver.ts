@@ -121,6 +121,35 @@ export interface ClaimOptions {
   readonly grace: number;
   /** Most messages to take. */
   readonly limit: number;
+  /**
+   * The QueueInfo.version the caller read the queue's metadata (and so its
+   * dead-letter settings) at; when the queue's version differs nothing is
+   * claimed and QUEUE_VERSION_MISMATCH is thrown. Undefined: no check.
+   */
+  readonly ifVersion?: string;
+  /** Dead-lettering, when the queue has it (see DeadLetterOptions). */
+  readonly deadLetter?: DeadLetterOptions;
+}
+
+/**
+ * Zaqar's dead-lettering (_max_claim_count + _dead_letter_queue). A claim
+ * selects messages as usual (they count against its limit); each selected
+ * message whose claimCount is already >= maxClaims is moved instead of
+ * claimed, atomically as seen from outside: it leaves this queue and appears
+ * at the tail of `queue` (same project; created with empty metadata when
+ * absent) with the same id, body, creation time and producer, claimCount 0,
+ * unclaimed, visible at once, and a new TTL when `ttl` is given. A message is
+ * never lost on the way and never readable in both queues; a driver whose
+ * move takes several steps (Redis Cluster: the two queues live in different
+ * slots) keeps it held under an internal claim meanwhile and finishes an
+ * interrupted move on a later claim, exactly once.
+ */
+export interface DeadLetterOptions {
+  readonly maxClaims: number;
+  /** A valid queue name other than the claimed queue's. */
+  readonly queue: string;
+  /** TTL (s) of moved messages, counted from the move; null keeps each one's TTL and expiry. */
+  readonly ttl: number | null;
 }
 
 export interface ClaimRecord {
@@ -219,7 +248,8 @@ export interface ClaimStore {
    * message is ever in two live claims. Each claimed message gets claimCount+1,
    * and when it would expire before now + ttl its TTL becomes ttl + grace and
    * its expiry now + ttl + grace. Returns null (and creates no claim) when no
-   * message could be claimed, including for an unknown queue.
+   * message could be claimed, including for an unknown queue, and when every
+   * selected message was dead-lettered (see DeadLetterOptions).
    */
   create(scope: Scope, options: ClaimOptions): Promise<ClaimRecord | null>;
   /** A live claim. Throws CLAIM_NOT_FOUND when absent or expired (or the queue is absent). */

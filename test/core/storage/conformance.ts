@@ -14,6 +14,7 @@
  * Tests use only the StorageDriver interface.
  */
 import { defineClaimTests } from "./conformance/claims.ts";
+import { defineDeadLetterTests } from "./conformance/dead-letter.ts";
 import { defineDeleteTests, definePurgeTests } from "./conformance/deletes.ts";
 import { createDefine, type MakeDriver } from "./conformance/harness.ts";
 import { defineIsolationTests } from "./conformance/isolation.ts";
@@ -32,6 +33,7 @@ export function defineStorageSuite(name: string, makeDriver: MakeDriver): void {
   defineMessageTests(define);
   defineListTests(define);
   defineClaimTests(define);
+  defineDeadLetterTests(define);
   defineDeleteTests(define);
   definePurgeTests(define);
   defineStatsTests(define);

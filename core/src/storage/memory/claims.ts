@@ -1,9 +1,23 @@
 /** ClaimStore of the memory driver. */
 import { randomUUID } from "node:crypto";
-import type { ClaimRecord, ClaimStore } from "../driver.ts";
-import { claimNotFound } from "../failures.ts";
+import type { ClaimRecord, ClaimStore, DeadLetterOptions, Scope } from "../driver.ts";
+import { claimNotFound, versionMismatch } from "../failures.ts";
 import type { MemoryContext } from "./context.ts";
-import { addClaim, claimable, extendForClaim, holdMessage, releaseClaim, renewClaim, toStored, type ClaimState } from "./queue-state.ts";
+import type { Registry } from "./registry.ts";
+import {
+  addClaim,
+  addMessage,
+  claimable,
+  extendForClaim,
+  holdMessage,
+  releaseClaim,
+  removeMessage,
+  renewClaim,
+  toStored,
+  type ClaimState,
+  type MessageState,
+  type QueueState,
+} from "./queue-state.ts";
 
 function toRecord(c: ClaimState): ClaimRecord {
   return {
@@ -15,13 +29,40 @@ function toRecord(c: ClaimState): ClaimRecord {
   };
 }
 
+/** Moves messages to the dead-letter queue in one step (see DeadLetterOptions). */
+function deadLetter(registry: Registry, scope: Scope, from: QueueState, moved: readonly MessageState[], o: DeadLetterOptions, now: number): void {
+  const target = { project: scope.project, queue: o.queue };
+  const to = registry.open(target, now) ?? registry.add(target, {});
+  for (const m of moved) {
+    removeMessage(from, m);
+    addMessage(to, {
+      ...m,
+      seq: registry.nextSeq(),
+      ttl: o.ttl ?? m.ttl,
+      expiresAtMs: o.ttl === null ? m.expiresAtMs : now + o.ttl * 1000,
+      visibleAtMs: now,
+      claim: null,
+      claimCount: 0,
+      gone: false,
+    });
+  }
+}
+
 export function createClaimStore({ registry, clock }: MemoryContext): ClaimStore {
   return {
-    async create(scope, { ttl, grace, limit }) {
+    async create(scope, { ttl, grace, limit, ifVersion, deadLetter: dl }) {
       const now = clock.now();
       const q = registry.open(scope, now);
+      if (ifVersion !== undefined && (q?.version ?? "") !== ifVersion) throw versionMismatch();
       if (q === undefined) return null;
-      const taken = claimable(q, now, limit);
+      let taken = claimable(q, now, limit);
+      if (dl !== undefined) {
+        const moved = taken.filter((m) => m.claimCount >= dl.maxClaims);
+        if (moved.length > 0) {
+          deadLetter(registry, scope, q, moved, dl, now);
+          taken = taken.filter((m) => m.claimCount < dl.maxClaims);
+        }
+      }
       if (taken.length === 0) return null;
       const c: ClaimState = { id: randomUUID(), ttl, updatedAtMs: now, expiresAtMs: now + ttl * 1000, messages: new Set(), gone: false };
       addClaim(q, c);

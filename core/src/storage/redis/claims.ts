@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { ClaimOptions, ClaimRecord, ClaimStore, Scope, StoredMessage } from "../driver.ts";
 import type { RedisContext } from "./context.ts";
+import { finishDeadLetterMove, TRANSFER_LEASE_S } from "./dead-letter.ts";
 import { queueKeys } from "./keys.ts";
 import { toMessage, unpackInfo } from "./records.ts";
 import type { RawClaim, RawNewClaim } from "./scripts.ts";
@@ -40,12 +41,21 @@ export function createClaimStore(ctx: RedisContext): ClaimStore {
     async create(scope: Scope, o: ClaimOptions) {
       const k = queueKeys(scope);
       const id = randomUUID();
+      const dl = o.deadLetter;
+      const transferId = dl === undefined ? "" : `dlq-${randomUUID()}`;
       const reply = await ctx.untilCaughtUp((now, budget) =>
-        scripts.claimMessages(k.record, k.base, now, budget, id, o.ttl, o.grace, o.limit),
+        scripts.claimMessages(
+          k.record, k.base, now, budget, id, o.ttl, o.grace, o.limit, o.ifVersion ?? "*",
+          dl === undefined ? "" : dl.maxClaims, transferId, TRANSFER_LEASE_S,
+        ),
       );
       if (isStatus(reply)) throw statusError(reply, scope, id);
       if (reply.length === 0) return null;
-      const [ttl, updated, expires] = reply;
+      const [ttl, updated, expires, , ids, , , , moving, movingFields] = reply;
+      if (dl !== undefined && moving.length > 0) {
+        await finishDeadLetterMove(ctx, scope, dl, transferId, moving, movingFields);
+      }
+      if (ids.length === 0) return null;
       return {
         id,
         ttl: Number(ttl),

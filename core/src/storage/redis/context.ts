@@ -3,12 +3,14 @@
  */
 import type { Cluster, Redis } from "ioredis";
 import type { Clock } from "../../clock.ts";
+import type { RedisLog } from "./connection.ts";
 import type { Scripts } from "./scripts.ts";
 
 export interface RedisContext {
   readonly client: Redis | Cluster;
   readonly clock: Clock;
   readonly scripts: Scripts;
+  readonly log: RedisLog | undefined;
   /** Housekeeping items per script call (see lua/lib/queue.lua). */
   readonly budget: number;
   /** Runs one Redis call; connection failures become STORAGE_UNAVAILABLE. */

@@ -63,7 +63,7 @@ export function createRedisDriver(deps: RedisDriverDeps): StorageDriver {
     throw storageUnavailable(new Error("housekeeping backlog did not clear"));
   }
 
-  const ctx: RedisContext = { client, clock, scripts: defineScripts(client), budget, run, untilCaughtUp };
+  const ctx: RedisContext = { client, clock, scripts: defineScripts(client), log, budget, run, untilCaughtUp };
 
   return {
     name: "redis",

@@ -32,6 +32,7 @@
  * | zq:{P/Q}:claims   | ZSET | claim ids, score = claim expiry ms | safety net |
  * | zq:{P/Q}:m        | HASH | per message id: `<id>` → body JSON text (byte for byte), `i:<id>` → packed info, `c:<id>` → packed claim state (absent until first claimed) | safety net |
  * | zq:{P/Q}:claim    | HASH | claim id → packed claim (below) | safety net |
+ * | zq:{P/Q}:moved    | ZSET | messages moved in by dead-lettering, "<source queue>:<id>", score = when the marker may go (ms); keeps an interrupted move from being accepted twice (accept-messages.lua) | safety net |
  *
  * Packed records (fields joined by "|", decimal numbers, times in ms):
  * - info: ttl (s), created, expires, visibleAt, client id (last, so it may

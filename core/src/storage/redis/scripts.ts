@@ -37,6 +37,8 @@ export const scriptTable = [
   { name: "getClaim", file: "get-claim.lua", numberOfKeys: 2 },
   { name: "renewClaim", file: "renew-claim.lua", numberOfKeys: 2 },
   { name: "releaseClaim", file: "release-claim.lua", numberOfKeys: 2 },
+  { name: "acceptMessages", file: "accept-messages.lua", numberOfKeys: 2 },
+  { name: "finishMove", file: "finish-move.lua", numberOfKeys: 2 },
 ] as const satisfies readonly ScriptSpec[];
 
 export type ScriptName = (typeof scriptTable)[number]["name"];
@@ -56,7 +58,7 @@ export type RawMessage = [
 ];
 /** {ttl, updatedAt, expiresAt, messages} (get-claim). */
 export type RawClaim = [ttl: number | string, updatedAt: number | string, expiresAt: number | string, messages: RawMessage[]];
-/** {ttl, updatedAt, expiresAt, generation, ids, claim counts ([] when all are 1)} (claim-messages; the driver reads the rest). */
+/** The reply of claim-messages.lua (see its header). */
 export type RawNewClaim = [
   ttl: string,
   updatedAt: string,
@@ -66,6 +68,8 @@ export type RawNewClaim = [
   counts: string[],
   fields: Array<string | null>,
   seqs: Array<string | null>,
+  moving: string[],
+  movingFields: Array<string | null>,
 ];
 /** {claimed, total, oldestId, oldestCreated, newestId, newestCreated}. */
 export type RawStats = [number, number, string, string | number, string, string | number];
@@ -91,6 +95,8 @@ declare module "ioredis" {
     [command: `getClaim:${string}`]: (...args: Arg[]) => Result<RawClaim | number, Context>;
     [command: `renewClaim:${string}`]: (...args: Arg[]) => Result<number, Context>;
     [command: `releaseClaim:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `acceptMessages:${string}`]: (...args: Arg[]) => Result<[created: number, accepted: number], Context>;
+    [command: `finishMove:${string}`]: (...args: Arg[]) => Result<number, Context>;
   }
 }
 

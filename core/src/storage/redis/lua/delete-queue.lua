@@ -13,5 +13,5 @@ local rcall = redis.call
 
 if rcall('EXISTS', KEYS[1]) == 0 then return 0 end
 rcall('DEL', KEYS[1])
-rcall('UNLINK', Q.all, Q.free, Q.delayed, Q.exp, Q.held, Q.claims, Q.m, Q.claim)
+rcall('UNLINK', Q.all, Q.free, Q.delayed, Q.exp, Q.held, Q.claims, Q.m, Q.claim, Q.moved)
 return 1

@@ -24,7 +24,7 @@ local function keep(untilMs, keys, fresh)
     local ms = int(hz - now)
     rcall('PEXPIRE', Q.all, ms); rcall('PEXPIRE', Q.free, ms); rcall('PEXPIRE', Q.delayed, ms)
     rcall('PEXPIRE', Q.exp, ms); rcall('PEXPIRE', Q.held, ms); rcall('PEXPIRE', Q.claims, ms)
-    rcall('PEXPIRE', Q.m, ms); rcall('PEXPIRE', Q.claim, ms)
+    rcall('PEXPIRE', Q.m, ms); rcall('PEXPIRE', Q.claim, ms); rcall('PEXPIRE', Q.moved, ms)
   elseif fresh then
     local ms = int(math.max(hz - now, SLACK))
     for _, key in ipairs(keys) do rcall('PEXPIRE', key, ms) end
