@@ -19,9 +19,17 @@ export interface CoreConfig {
   readonly clientIdUuidSafe: "strict" | "off";
   readonly minLengthClientId: number;
   readonly maxLengthClientId: number;
+  /**
+   * ZAQAR_MESSAGE_ENCRYPTION_KEY: passphrase of queues with `_enable_encrypt_messages`;
+   * the AES-256 key is its SHA-256 (default "AES256", upstream's public default: set your own).
+   */
+  readonly messageEncryptionKey: string;
   /** Product limits; each can be set as ZAQAR_<NAME_IN_SNAKE_CASE>, e.g. ZAQAR_MAX_MESSAGES_POST_SIZE. */
   readonly limits: Limits;
 }
+
+/** Upstream Zaqar's default `message_encryption_key`; main.ts warns when it is in use. */
+export const DEFAULT_MESSAGE_ENCRYPTION_KEY = "AES256";
 
 const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
 
@@ -64,6 +72,8 @@ export function readCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
   const uuidSafe = text("ZAQAR_CLIENT_ID_UUID_SAFE", "strict");
   if (uuidSafe !== "strict" && uuidSafe !== "off") problems.push(`ZAQAR_CLIENT_ID_UUID_SAFE must be "strict" or "off"`);
   const connectRaw = text("ZAQAR_CORE_CONNECT_LISTEN", "127.0.0.1:7071");
+  const messageEncryptionKey = text("ZAQAR_MESSAGE_ENCRYPTION_KEY", DEFAULT_MESSAGE_ENCRYPTION_KEY);
+  if (messageEncryptionKey === "") problems.push("ZAQAR_MESSAGE_ENCRYPTION_KEY must not be empty");
 
   const limits = Object.fromEntries(
     Object.entries(defaultLimits).map(([key, value]) => [key, int(`ZAQAR_${snake(key)}`, value)]),
@@ -78,6 +88,7 @@ export function readCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     clientIdUuidSafe: uuidSafe as CoreConfig["clientIdUuidSafe"],
     minLengthClientId: int("ZAQAR_MIN_LENGTH_CLIENT_ID", 10),
     maxLengthClientId: int("ZAQAR_MAX_LENGTH_CLIENT_ID", 36),
+    messageEncryptionKey,
     limits: Object.freeze(limits),
   };
   if (problems.length > 0) throw new Error(`invalid core configuration:\n  - ${problems.join("\n  - ")}`);

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { systemClock, type Clock } from "./clock.ts";
 import type { CoreConfig } from "./config.ts";
 import { createHandlers } from "./service/handlers.ts";
+import { createMessageCrypto } from "./service/message-crypto.ts";
 import { createQueueCache } from "./service/queue-cache.ts";
 import { createStorage } from "./storage/index.ts";
 import type { StorageDriver } from "./storage/driver.ts";
@@ -32,7 +33,8 @@ export interface CoreDeps {
 export async function startCore(config: CoreConfig, deps: CoreDeps): Promise<RunningCore> {
   const clock = deps.clock ?? systemClock;
   const driver = deps.driver ?? (await createStorage(config, clock, deps.log));
-  const handlers = createHandlers({ driver, clock, limits: config.limits, cache: createQueueCache(driver), log: deps.log });
+  const crypto = createMessageCrypto(config.messageEncryptionKey, deps.log);
+  const handlers = createHandlers({ driver, clock, limits: config.limits, cache: createQueueCache(driver), crypto, log: deps.log });
   const dispatcher = createDispatcher(handlers, config, deps.log);
 
   const grpc = createGrpcServer(dispatcher);

@@ -1,10 +1,15 @@
 /** The core process: read config, start, report where it listens, drain on SIGTERM. */
-import { readCoreConfig } from "./config.ts";
+import { DEFAULT_MESSAGE_ENCRYPTION_KEY, readCoreConfig } from "./config.ts";
 import { startCore } from "./core.ts";
 import { createLogger } from "./log.ts";
 
 const config = readCoreConfig();
 const log = createLogger(config.logLevel);
+if (config.messageEncryptionKey === DEFAULT_MESSAGE_ENCRYPTION_KEY) {
+  log.warn(
+    "ZAQAR_MESSAGE_ENCRYPTION_KEY is upstream's public default: queues with _enable_encrypt_messages are not protected until you set your own",
+  );
+}
 
 try {
   const core = await startCore(config, { log });

@@ -40,7 +40,7 @@ function checkTtl(ttl: number, limits: Limits): void {
 }
 
 export function createClaimHandlers(deps: ServiceDeps): ClaimHandlers {
-  const { driver, limits, clock, cache } = deps;
+  const { driver, limits, clock, crypto, cache } = deps;
   const maxClaim = limits.maxMessagesPerClaimOrPop;
 
   return {
@@ -69,18 +69,19 @@ export function createClaimHandlers(deps: ServiceDeps): ClaimHandlers {
       const now = clock.now();
       return create(CreateClaimResponseSchema, {
         claimId: claim.id,
-        messages: claim.messages.map((m) => toProtoMessage(m, now)),
+        messages: claim.messages.map((m) => toProtoMessage(m, now, crypto, scope)),
       });
     },
 
     async getClaim(ctx, req) {
-      const claim = await driver.claims.get(queueScope(ctx, req.queue, limits), req.claimId);
+      const scope = queueScope(ctx, req.queue, limits);
+      const claim = await driver.claims.get(scope, req.claimId);
       const now = clock.now();
       return create(GetClaimResponseSchema, {
         claimId: claim.id,
         ttl: claim.ttl,
         age: ageSeconds(claim.updatedAtMs, now),
-        messages: claim.messages.map((m) => toProtoMessage(m, now)),
+        messages: claim.messages.map((m) => toProtoMessage(m, now, crypto, scope)),
       });
     },
 

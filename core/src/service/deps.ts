@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Clock } from "../clock.ts";
 import type { Limits } from "../limits.ts";
 import type { StorageDriver } from "../storage/driver.ts";
+import type { MessageCrypto } from "./message-crypto.ts";
 import type { QueueCache } from "./queue-cache.ts";
 
 export interface ServiceDeps {
@@ -10,5 +11,7 @@ export interface ServiceDeps {
   readonly clock: Clock;
   readonly limits: Limits;
   readonly cache: QueueCache;
+  /** Seals bodies of encrypted queues on post and opens every body read. */
+  readonly crypto: MessageCrypto;
   readonly log: Logger;
 }

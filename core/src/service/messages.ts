@@ -13,6 +13,7 @@ import { ZaqarError, isZaqarError } from "../errors.ts";
 import type { ServiceDeps } from "./deps.ts";
 import type { Handlers } from "./handler-types.ts";
 import { pyListRepr } from "./json.ts";
+import { encryptsMessages } from "./message-crypto.ts";
 import { readMessagePost } from "./message-post.ts";
 import { defaultDelay } from "./queue-metadata.ts";
 import { toProtoMessage } from "./render.ts";
@@ -27,7 +28,7 @@ type MessageHandlers = Pick<
 const MAX_POST_ATTEMPTS = 3;
 
 export function createMessageHandlers(deps: ServiceDeps): MessageHandlers {
-  const { driver, limits, cache, clock } = deps;
+  const { driver, limits, cache, clock, crypto } = deps;
   const maxPerPage = limits.maxMessagesPerPage;
 
   return {
@@ -36,7 +37,8 @@ export function createMessageHandlers(deps: ServiceDeps): MessageHandlers {
       const clientId = requireClientId(ctx);
       let info = cache.peek(scope);
       for (let attempt = 1; ; attempt++) {
-        const messages = readMessagePost(req.body, info.metadata, limits);
+        let messages = readMessagePost(req.body, info.metadata, limits);
+        if (encryptsMessages(info.metadata)) messages = crypto.sealAll(messages, scope);
         try {
           const ids = await driver.messages.post(scope, messages, { clientId, ifVersion: info.version });
           return create(PostMessagesResponseSchema, { ids });
@@ -63,14 +65,15 @@ export function createMessageHandlers(deps: ServiceDeps): MessageHandlers {
       });
       const now = clock.now();
       return create(ListMessagesResponseSchema, {
-        messages: found.map((m) => toProtoMessage(m, now)),
+        messages: found.map((m) => toProtoMessage(m, now, crypto, scope)),
         delayedQueue,
       });
     },
 
     async getMessage(ctx, req) {
-      const found = await driver.messages.get(queueScope(ctx, req.queue, limits), req.messageId);
-      return create(GetMessageResponseSchema, { message: toProtoMessage(found, clock.now()) });
+      const scope = queueScope(ctx, req.queue, limits);
+      const found = await driver.messages.get(scope, req.messageId);
+      return create(GetMessageResponseSchema, { message: toProtoMessage(found, clock.now(), crypto, scope) });
     },
 
     async getMessages(ctx, req) {
@@ -84,7 +87,7 @@ export function createMessageHandlers(deps: ServiceDeps): MessageHandlers {
         );
       }
       const now = clock.now();
-      return create(GetMessagesResponseSchema, { messages: found.map((m) => toProtoMessage(m, now)) });
+      return create(GetMessagesResponseSchema, { messages: found.map((m) => toProtoMessage(m, now, crypto, scope)) });
     },
 
     async deleteMessage(ctx, req) {
@@ -105,7 +108,7 @@ export function createMessageHandlers(deps: ServiceDeps): MessageHandlers {
         }
         const popped = await driver.messages.pop(scope, req.pop);
         const now = clock.now();
-        return create(DeleteMessagesResponseSchema, { messages: popped.map((m) => toProtoMessage(m, now)) });
+        return create(DeleteMessagesResponseSchema, { messages: popped.map((m) => toProtoMessage(m, now, crypto, scope)) });
       }
       if (req.ids.length === 0) {
         throw invalid('The request should have either "ids" or "pop" parameter in the request, to be able to delete.');

@@ -13,6 +13,7 @@ import { canonicalUuid, resolveContext } from "../../../core/src/context.ts";
 import { ZaqarError } from "../../../core/src/errors.ts";
 import { defaultLimits } from "../../../core/src/limits.ts";
 import { createHandlers } from "../../../core/src/service/handlers.ts";
+import { createMessageCrypto } from "../../../core/src/service/message-crypto.ts";
 import { createQueueCache } from "../../../core/src/service/queue-cache.ts";
 import type { StorageDriver } from "../../../core/src/storage/driver.ts";
 import { storageUnavailable } from "../../../core/src/storage/failures.ts";
@@ -25,7 +26,8 @@ const CLIENT = "3381af92-2b9e-11e3-b191-71861300734c";
 
 function build(driver: StorageDriver) {
   const clock = createManualClock();
-  const handlers = createHandlers({ driver, clock, limits: defaultLimits, cache: createQueueCache(driver), log });
+  const crypto = createMessageCrypto("test passphrase", log);
+  const handlers = createHandlers({ driver, clock, limits: defaultLimits, cache: createQueueCache(driver), crypto, log });
   return createDispatcher(handlers, rules, log);
 }
 
