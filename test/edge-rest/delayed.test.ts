@@ -14,7 +14,7 @@ const env = useEdge(test, { core: { clock } });
 const error = (title: string, description: string) => ({ title, description });
 
 const refused = test.macro({
-  async exec(t, messages: unknown[], description: string, title = "Invalid request body") {
+  async exec(t, messages: unknown[], description: string, title: string = "Invalid request body") {
     const api = env.api();
     await api.put("/v2/queues/slow", { _default_message_delay: 30 });
     const res = await api.post("/v2/queues/slow/messages", { messages });
