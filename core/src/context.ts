@@ -68,6 +68,11 @@ export function resolveContext(raw: RawContext, rules: ClientIdRules): CallConte
       "X-PROJECT-ID cannot be an empty string. Specify the right header X-PROJECT-ID and retry.",
     );
   }
+  // Topics are stored under the project id + "\u0000topics" (service/validate.ts,
+  // topicScope): a NUL in a project id could name that namespace as a project.
+  if (raw.project.includes("\u0000")) {
+    throw new ZaqarError("INVALID_QUEUE_NAME", "The format of the submitted queue name or project id is not valid.");
+  }
   return { project: raw.project, clientId, requestId: raw.requestId ?? "", roles: raw.roles ?? [] };
 }
 

@@ -46,6 +46,8 @@ export const reasons = {
    * it (optimistic concurrency on post). Handlers retry; never reaches a client.
    */
   QUEUE_VERSION_MISMATCH: { grpc: Code.Aborted, http: 503, title: "Service temporarily unavailable" },
+  /** Topic name or project id does not match Zaqar's rules (the queue rules, with the topic title). */
+  INVALID_TOPIC_NAME: { grpc: Code.InvalidArgument, http: 400, title: "Invalid topic identification" },
 } as const;
 
 export type Reason = keyof typeof reasons;

@@ -21,6 +21,8 @@ import * as messageTypesCodec from "../../proto/gen/zaqar/v1/message_types_codec
 import { file_zaqar_v1_message_types } from "../../proto/gen/zaqar/v1/message_types_pb.js";
 import * as queueCodec from "../../proto/gen/zaqar/v1/queue_codec.js";
 import { file_zaqar_v1_queue } from "../../proto/gen/zaqar/v1/queue_pb.js";
+import * as topicCodec from "../../proto/gen/zaqar/v1/topic_codec.js";
+import { file_zaqar_v1_topic } from "../../proto/gen/zaqar/v1/topic_pb.js";
 import { prng } from "../helpers/prng.ts";
 
 type Codec = { encode: (m: Message) => Buffer; decode: (b: Uint8Array) => Message };
@@ -33,6 +35,7 @@ const files = [
   [file_zaqar_v1_message, messageCodec],
   [file_zaqar_v1_message_types, messageTypesCodec],
   [file_zaqar_v1_queue, queueCodec],
+  [file_zaqar_v1_topic, topicCodec],
 ] as const;
 
 const schemas: Array<[DescMessage, Codec]> = files.flatMap(([file, codec]) =>

@@ -1,6 +1,7 @@
 /**
  * Builds the one handler table every transport serves (see handler-types.ts),
- * and gives storage outages Zaqar's per-operation 503 texts.
+ * gives storage outages Zaqar's per-operation 503 texts, and words errors of
+ * operations on a topic for the topic rather than its storage scope.
  */
 import { ZaqarError, isZaqarError } from "../errors.ts";
 import { createClaimHandlers } from "./claims.ts";
@@ -9,6 +10,8 @@ import type { Handler, Handlers, OpName } from "./handler-types.ts";
 import { createHealthHandlers } from "./health.ts";
 import { createMessageHandlers } from "./messages.ts";
 import { createQueueHandlers } from "./queues.ts";
+import { addressedTopic, createTopicHandlers } from "./topics.ts";
+import { topicError } from "./validate.ts";
 
 /** What Zaqar says could not be done when storage is down ("<this> Please try again in a few seconds."). */
 const UNAVAILABLE_TEXT: Readonly<Record<OpName, string>> = {
@@ -31,13 +34,23 @@ const UNAVAILABLE_TEXT: Readonly<Record<OpName, string>> = {
   deleteClaim: "Claim could not be deleted.",
   ping: "Storage could not be reached.",
   getHealth: "Health status could not be read.",
+  createTopic: "Topic could not be created.",
+  listTopics: "Topics could not be listed.",
+  getTopic: "Topic metadata could not be retrieved.",
+  updateTopic: "Topic could not be updated.",
+  deleteTopic: "Topic could not be deleted.",
+  getTopicStats: "Topic stats could not be read.",
+  purgeTopic: "Topic could not be purged.",
 };
 
-function withOutageText<K extends OpName>(op: K, handler: Handler<K>): Handler<K> {
+/** One wrapper per operation, doing its work on the failure path only. */
+function withErrorWording<K extends OpName>(op: K, handler: Handler<K>): Handler<K> {
   return async (ctx, req) => {
     try {
       return await handler(ctx, req);
-    } catch (err) {
+    } catch (caught) {
+      const topic = addressedTopic(req);
+      const err = topic === undefined ? caught : topicError(caught, ctx, topic);
       if (isZaqarError(err, "STORAGE_UNAVAILABLE")) {
         throw new ZaqarError("STORAGE_UNAVAILABLE", `${UNAVAILABLE_TEXT[op]} Please try again in a few seconds.`, { cause: err });
       }
@@ -52,8 +65,9 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...createMessageHandlers(deps),
     ...createClaimHandlers(deps),
     ...createHealthHandlers(deps),
+    ...createTopicHandlers(deps),
   };
   const wrapped: Record<string, unknown> = {};
-  for (const op of Object.keys(all) as OpName[]) wrapped[op] = withOutageText(op, all[op] as Handler<typeof op>);
+  for (const op of Object.keys(all) as OpName[]) wrapped[op] = withErrorWording(op, all[op] as Handler<typeof op>);
   return wrapped as Handlers;
 }

@@ -17,7 +17,7 @@ import { encryptsMessages } from "./message-crypto.ts";
 import { readMessagePost } from "./message-post.ts";
 import { defaultDelay } from "./queue-metadata.ts";
 import { toProtoMessage } from "./render.ts";
-import { invalid, messagesLimitText, pageSize, queueScope } from "./validate.ts";
+import { invalid, messageScope, messagesLimitText, pageSize } from "./validate.ts";
 
 type MessageHandlers = Pick<
   Handlers,
@@ -33,7 +33,7 @@ export function createMessageHandlers(deps: ServiceDeps): MessageHandlers {
 
   return {
     async postMessages(ctx, req) {
-      const scope = queueScope(ctx, req.queue, limits);
+      const scope = messageScope(ctx, req, limits);
       const clientId = requireClientId(ctx);
       let info = cache.peek(scope);
       for (let attempt = 1; ; attempt++) {
@@ -50,7 +50,7 @@ export function createMessageHandlers(deps: ServiceDeps): MessageHandlers {
     },
 
     async listMessages(ctx, req) {
-      const scope = queueScope(ctx, req.queue, limits);
+      const scope = messageScope(ctx, req, limits);
       const clientId = requireClientId(ctx);
       const limit = pageSize(req.limit, limits.defaultMessagesPerPage, maxPerPage, messagesLimitText(maxPerPage));
       const info = await cache.refresh(scope);
@@ -71,13 +71,13 @@ export function createMessageHandlers(deps: ServiceDeps): MessageHandlers {
     },
 
     async getMessage(ctx, req) {
-      const scope = queueScope(ctx, req.queue, limits);
+      const scope = messageScope(ctx, req, limits);
       const found = await driver.messages.get(scope, req.messageId);
       return create(GetMessageResponseSchema, { message: toProtoMessage(found, clock.now(), crypto, scope) });
     },
 
     async getMessages(ctx, req) {
-      const scope = queueScope(ctx, req.queue, limits);
+      const scope = messageScope(ctx, req, limits);
       if (req.ids.length < 1 || req.ids.length > maxPerPage) throw invalid(messagesLimitText(maxPerPage));
       const found = await driver.messages.getMany(scope, req.ids);
       if (found.length === 0) {
@@ -91,13 +91,13 @@ export function createMessageHandlers(deps: ServiceDeps): MessageHandlers {
     },
 
     async deleteMessage(ctx, req) {
-      const scope = queueScope(ctx, req.queue, limits);
+      const scope = messageScope(ctx, req, limits);
       await driver.messages.delete(scope, req.messageId, req.claimId === "" ? null : req.claimId);
       return create(DeleteMessageResponseSchema, {});
     },
 
     async deleteMessages(ctx, req) {
-      const scope = queueScope(ctx, req.queue, limits);
+      const scope = messageScope(ctx, req, limits);
       const maxPop = limits.maxMessagesPerClaimOrPop;
       if (req.ids.length > 0 && req.pop !== undefined) {
         throw invalid("pop and id params cannot be present together in the delete request.");

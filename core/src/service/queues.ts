@@ -128,7 +128,8 @@ export function createQueueHandlers(deps: ServiceDeps): QueueHandlers {
 
 const PURGEABLE = new Set(["messages", "subscriptions"]);
 
-function purgeTypes(body: Uint8Array): Set<string> {
+/** The resource types a purge document names (all when there is no document), with Zaqar's 400s. */
+export function purgeTypes(body: Uint8Array): Set<string> {
   if (body.length === 0) return PURGEABLE;
   const doc = parseDocument(body);
   if (!isPlainObject(doc) || !("resource_types" in doc)) {

@@ -5,7 +5,7 @@
 import { ZaqarError } from "../errors.ts";
 import type { Limits } from "../limits.ts";
 import type { CallContext } from "../context.ts";
-import type { Scope } from "../storage/driver.ts";
+import type { ProjectScope, Scope } from "../storage/driver.ts";
 
 /** Zaqar's queue (and topic) name characters; the length limit is limits.maxQueueNameLength. */
 export const QUEUE_NAME = /^[a-zA-Z0-9_.-]+$/;
@@ -23,6 +23,61 @@ export function queueScope(ctx: CallContext, queue: string, limits: Limits): Sco
     );
   }
   return { project: ctx.project, queue };
+}
+
+/**
+ * Topics are stored as queues in a namespace of their own: the topic `t` of
+ * project `p` is the storage queue `t` of the storage project `p` + TOPICS
+ * ("p\u0000topics"). topicProject is the one place that mapping is made, so
+ * the storage drivers need no notion of topics: a topic and a queue of the
+ * same name are different queues, topics stay out of queue listings and
+ * queues out of topic listings, and on Redis (Cluster too) the suffix simply
+ * lands inside the queue's hash tag and the project index key. Callers can
+ * never name the namespace as a project themselves: context.ts rejects
+ * project ids containing NUL.
+ */
+export const TOPICS = "\u0000topics";
+
+/** The storage project holding the caller's topics (see above). */
+export function topicProject(ctx: CallContext): ProjectScope {
+  return { project: ctx.project + TOPICS };
+}
+
+/** The storage scope of a topic, or INVALID_TOPIC_NAME (checked with the queue rules, as Zaqar does). */
+export function topicScope(ctx: CallContext, topic: string, limits: Limits): Scope {
+  if (
+    topic.length > limits.maxQueueNameLength ||
+    !QUEUE_NAME.test(topic) ||
+    ctx.project.length > limits.maxProjectIdLength
+  ) {
+    throw new ZaqarError(
+      "INVALID_TOPIC_NAME",
+      "The format of the submitted topic name or project id is not valid.",
+    );
+  }
+  return { ...topicProject(ctx), queue: topic };
+}
+
+/** The scope of a message operation: its queue's, or its topic's when the request says `topic`. */
+export function messageScope(ctx: CallContext, req: { readonly queue: string; readonly topic: boolean }, limits: Limits): Scope {
+  return req.topic ? topicScope(ctx, req.queue, limits) : queueScope(ctx, req.queue, limits);
+}
+
+/**
+ * An error raised against a topic's storage scope, worded for the caller:
+ * texts built from the scope ("Queue t does not exist for project p\u0000topics",
+ * "... in queue t for project p\u0000topics") name the topic and the real
+ * project. Anything else passes through unchanged.
+ */
+export function topicError(err: unknown, ctx: CallContext, topic: string): unknown {
+  const { project } = ctx;
+  const namespaced = topicProject(ctx).project;
+  if (!(err instanceof ZaqarError) || !err.message.includes(namespaced)) return err;
+  const text = err.message
+    .replace(`Queue ${topic} does not exist for project ${namespaced}`, `Topic ${topic} does not exist for project ${project}`)
+    .replace(`queue ${topic} for project ${namespaced}`, `topic ${topic} for project ${project}`)
+    .replaceAll(namespaced, project);
+  return new ZaqarError(err.reason, text, { cause: err, meta: { ...err.meta } });
 }
 
 export const invalid = (description: string): ZaqarError => new ZaqarError("INVALID_REQUEST", description);

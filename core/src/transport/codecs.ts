@@ -11,13 +11,14 @@ import * as health from "../../../proto/gen/zaqar/v1/health_codec.js";
 import * as message from "../../../proto/gen/zaqar/v1/message_codec.js";
 import * as messageTypes from "../../../proto/gen/zaqar/v1/message_types_codec.js";
 import * as queue from "../../../proto/gen/zaqar/v1/queue_codec.js";
+import * as topic from "../../../proto/gen/zaqar/v1/topic_codec.js";
 
 export interface BinaryCodec {
   serialize(value: unknown): Buffer;
   deserialize(bytes: Buffer): unknown;
 }
 
-const generated: ReadonlyArray<Record<string, unknown>> = [batch, claim, errors, health, message, messageTypes, queue];
+const generated: ReadonlyArray<Record<string, unknown>> = [batch, claim, errors, health, message, messageTypes, queue, topic];
 
 export function binaryCodec(schema: DescMessage): BinaryCodec {
   const name = schema.typeName.slice(schema.file.proto.package.length + 1).replaceAll(".", "_");

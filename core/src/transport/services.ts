@@ -5,8 +5,9 @@ import { ClaimService } from "../../../proto/gen/zaqar/v1/claim_pb.js";
 import { HealthService } from "../../../proto/gen/zaqar/v1/health_pb.js";
 import { MessageService } from "../../../proto/gen/zaqar/v1/message_pb.js";
 import { QueueService } from "../../../proto/gen/zaqar/v1/queue_pb.js";
+import { TopicService } from "../../../proto/gen/zaqar/v1/topic_pb.js";
 
 /** Services whose methods map one to one onto operations (method localName = operation name). */
-export const operationServices: readonly DescService[] = [QueueService, MessageService, ClaimService, HealthService];
+export const operationServices: readonly DescService[] = [QueueService, MessageService, ClaimService, HealthService, TopicService];
 
 export { BatchService };
