@@ -55,6 +55,13 @@ export const whatFailed = {
   deleteClaim: "Claim could not be deleted.",
   ping: null,
   getHealth: "Health status could not be read.",
+  listTopics: "Topics could not be listed.",
+  getTopic: "Topic metadata could not be retrieved.",
+  createTopic: "Topic could not be created.",
+  updateTopic: "Topic could not be updated.",
+  deleteTopic: "Topic could not be deleted.",
+  getTopicStats: "Topic stats could not be read.",
+  purgeTopic: "Topic could not be purged.",
 } as const satisfies Record<string, string | null>;
 
 export type FailureKey = keyof typeof whatFailed;
