@@ -48,6 +48,9 @@ export const reasons = {
   QUEUE_VERSION_MISMATCH: { grpc: Code.Aborted, http: 503, title: "Service temporarily unavailable" },
   /** Topic name or project id does not match Zaqar's rules (the queue rules, with the topic title). */
   INVALID_TOPIC_NAME: { grpc: Code.InvalidArgument, http: 400, title: "Invalid topic identification" },
+  SUBSCRIPTION_NOT_FOUND: { grpc: Code.NotFound, http: 404, title: "Not found" },
+  /** A confirmed subscription of the queue already has this subscriber. */
+  SUBSCRIPTION_EXISTS: { grpc: Code.AlreadyExists, http: 409, title: "Resource conflict" },
 } as const;
 
 export type Reason = keyof typeof reasons;

@@ -28,3 +28,12 @@ export const versionMismatch = (): ZaqarError =>
 
 export const storageUnavailable = (cause: unknown): ZaqarError =>
   new ZaqarError("STORAGE_UNAVAILABLE", "Storage is unavailable. Please try again in a few seconds.", { cause });
+
+export const subscriptionNotFound = (id: string): ZaqarError =>
+  new ZaqarError("SUBSCRIPTION_NOT_FOUND", `Subscription ${id} does not exist`);
+
+export const subscriptionExists = (): ZaqarError =>
+  new ZaqarError(
+    "SUBSCRIPTION_EXISTS",
+    "Such subscription already exists.Subscriptions are unique by project + queue + subscriber URI.",
+  );
