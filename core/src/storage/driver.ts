@@ -102,6 +102,13 @@ export interface StoredMessage {
   readonly marker: string;
 }
 
+export interface PostOptions {
+  readonly clientId: string;
+  readonly ifVersion: string;
+  /** Which subscriptions get notification jobs; default "all". */
+  readonly subscribers?: "all" | "confirmed";
+}
+
 export interface ListMessagesOptions {
   /** Marker of the last message of the previous page; undefined to start at the oldest. */
   readonly marker?: string;
@@ -186,7 +193,7 @@ export interface QueueStore {
     scope: ProjectScope,
     options: { readonly marker?: string; readonly limit: number; readonly detailed: boolean; readonly withCount: boolean },
   ): Promise<QueueListPage>;
-  /** Deletes the queue, its messages and its claims. No error when absent. */
+  /** Deletes the queue, its messages, claims, subscriptions and pending jobs. No error when absent. */
   delete(scope: Scope): Promise<void>;
   /** Exact counts of live messages; never scans the whole queue. */
   stats(scope: Scope): Promise<QueueStats>;
@@ -200,8 +207,15 @@ export interface MessageStore {
    * `ifVersion` is the QueueInfo.version the caller validated the batch
    * against; when the queue's version differs nothing is stored and
    * QUEUE_VERSION_MISMATCH is thrown.
+   *
+   * In the same atomic step it records one notification job per (posted
+   * message, live subscription of the queue) — only confirmed subscriptions
+   * when `subscribers` is "confirmed" — each due at once and holding a copy
+   * of the message as posted (body, ttl, delay), so a crash can lose a
+   * notification only together with its message. A queue without
+   * subscriptions pays nothing for this.
    */
-  post(scope: Scope, messages: readonly NewMessage[], options: { readonly clientId: string; readonly ifVersion: string }): Promise<string[]>;
+  post(scope: Scope, messages: readonly NewMessage[], options: PostOptions): Promise<string[]>;
   /**
    * One page of live messages after `marker`, oldest first, filtered as the
    * options say. May return fewer than `limit` while more exist further on
@@ -265,6 +279,101 @@ export interface ClaimStore {
   delete(scope: Scope, id: string): Promise<void>;
 }
 
+/** A subscription as stored (rest-subscriptions-notifications.md §1). */
+export interface StoredSubscription {
+  readonly id: string;
+  /** Subscriber URI, as given. Unique within its queue. */
+  readonly subscriber: string;
+  /** Seconds. */
+  readonly ttl: number;
+  readonly createdAtMs: number;
+  /** now + ttl at creation or at the last update that set ttl; live while now < expiresAtMs. */
+  readonly expiresAtMs: number;
+  /** Options as a JSON object text, byte for byte as given. */
+  readonly options: string;
+  readonly confirmed: boolean;
+}
+
+export interface NewSubscription {
+  readonly subscriber: string;
+  readonly ttl: number;
+  /** JSON object text. */
+  readonly options: string;
+}
+
+export interface SubscriptionStore {
+  /**
+   * Creates a subscription (unconfirmed), creating the queue (empty metadata)
+   * when absent. When a live subscription of the queue has the same
+   * subscriber: an unconfirmed one is answered ({id, created: false}, left
+   * unchanged), a confirmed one throws SUBSCRIPTION_EXISTS. `confirmation`:
+   * a document the service rendered; when given, a "subscription-confirmation"
+   * job carrying it is recorded for the resulting subscription in the same
+   * atomic step (also when an unconfirmed one is answered).
+   */
+  create(scope: Scope, sub: NewSubscription, options: { readonly confirmation?: string }): Promise<{ readonly id: string; readonly created: boolean }>;
+  /** One page of live subscriptions after `marker` (an id), ordered by id (byte order). Unknown queue: []. */
+  list(scope: Scope, options: { readonly marker?: string; readonly limit: number }): Promise<StoredSubscription[]>;
+  /** A live subscription; throws SUBSCRIPTION_NOT_FOUND when absent or expired. */
+  get(scope: Scope, id: string): Promise<StoredSubscription>;
+  /**
+   * Changes the given fields atomically. A new ttl also resets expiresAtMs to
+   * now + ttl. Throws SUBSCRIPTION_NOT_FOUND, and SUBSCRIPTION_EXISTS when
+   * another live subscription of the queue has the new subscriber.
+   */
+  update(
+    scope: Scope,
+    id: string,
+    changes: { readonly subscriber?: string; readonly ttl?: number; readonly options?: string },
+  ): Promise<void>;
+  /** Deletes it and its pending jobs. No error when absent. */
+  delete(scope: Scope, id: string): Promise<void>;
+  /**
+   * Sets the confirmed flag. `unsubscribe`: a document the service rendered;
+   * when given, an "unsubscribe-confirmation" job carrying it is recorded in
+   * the same atomic step. Throws SUBSCRIPTION_NOT_FOUND.
+   */
+  confirm(scope: Scope, id: string, confirmed: boolean, options: { readonly unsubscribe?: string }): Promise<void>;
+  /** Deletes every subscription of the queue and their pending jobs. No error when absent. */
+  purge(scope: Scope): Promise<void>;
+}
+
+export type JobKind = "notification" | "subscription-confirmation" | "unsubscribe-confirmation";
+
+/** A job handed to a notifier (through the core's NotificationService). */
+export interface LeasedJob {
+  /** Unique across the driver; names the job's queue too (opaque to callers). */
+  readonly id: string;
+  /** Identifies this lease; ack and retry must present it. */
+  readonly leaseId: string;
+  readonly scope: Scope;
+  readonly kind: JobKind;
+  /** Attempts made before this lease. */
+  readonly attempts: number;
+  /** The subscription as it is now. */
+  readonly subscription: StoredSubscription;
+  /** "notification": the message as it was posted (it may be gone from the queue since). */
+  readonly message?: { readonly body: string; readonly ttl: number; readonly delay: number };
+  /** Confirmation kinds: the document recorded with the job. */
+  readonly document?: string;
+}
+
+/**
+ * Notification jobs across every queue of the driver. A job is due from its
+ * due time on; leasing makes it not due until the lease ends, so a job whose
+ * notifier died is leased again (at least once) while two live notifiers
+ * never hold the same job. A job whose subscription is gone (deleted,
+ * expired, or its queue deleted) is dropped instead of leased.
+ */
+export interface JobStore {
+  /** Leases up to `max` due jobs (any queues, oldest due first where cheap) for `leaseMs`. */
+  lease(options: { readonly max: number; readonly leaseMs: number }): Promise<LeasedJob[]>;
+  /** Removes finished jobs; one whose lease id no longer matches is left alone. */
+  ack(jobs: ReadonlyArray<{ readonly id: string; readonly leaseId: string }>): Promise<void>;
+  /** Makes a leased job due again after delayMs with this attempt count; ignored when the lease id no longer matches. */
+  retry(job: { readonly id: string; readonly leaseId: string }, options: { readonly delayMs: number; readonly attempts: number }): Promise<void>;
+}
+
 /** Features a driver offers, after Zaqar's Capabilities. */
 export type Capability = "fifo" | "claims" | "durable" | "aod" | "high_throughput";
 
@@ -274,6 +383,8 @@ export interface StorageDriver {
   readonly queues: QueueStore;
   readonly messages: MessageStore;
   readonly claims: ClaimStore;
+  readonly subscriptions: SubscriptionStore;
+  readonly jobs: JobStore;
   /** True when the backend answers. Never throws. */
   ping(): Promise<boolean>;
   /** Releases connections and timers. */

@@ -18,10 +18,12 @@ import { defineDeadLetterTests } from "./conformance/dead-letter.ts";
 import { defineDeleteTests, definePurgeTests } from "./conformance/deletes.ts";
 import { createDefine, type MakeDriver } from "./conformance/harness.ts";
 import { defineIsolationTests } from "./conformance/isolation.ts";
+import { defineJobTests } from "./conformance/jobs.ts";
 import { defineListTests, defineVolumeTests } from "./conformance/listing.ts";
 import { defineMessageTests } from "./conformance/messages.ts";
 import { defineQueueTests } from "./conformance/queues.ts";
 import { defineStatsTests } from "./conformance/stats.ts";
+import { defineSubscriptionTests } from "./conformance/subscriptions.ts";
 
 export type { MakeDriver } from "./conformance/harness.ts";
 
@@ -38,4 +40,6 @@ export function defineStorageSuite(name: string, makeDriver: MakeDriver): void {
   definePurgeTests(define);
   defineStatsTests(define);
   defineVolumeTests(define);
+  defineSubscriptionTests(define);
+  defineJobTests(define);
 }

@@ -4,16 +4,23 @@
  * process. Every method runs to completion without awaiting, so each one is
  * atomic with respect to the others.
  *
- * Expired messages and claims are dropped lazily whenever their queue is
+ * Notification jobs live in one index across all queues (job-index.ts); each
+ * belongs to a subscription, which drops its jobs when it goes.
+ *
+ * Expired messages, claims and subscriptions are dropped lazily whenever their queue is
  * touched, and by a periodic sweep (an unref'd timer, stopped by close()) so
  * queues nobody reads do not hold expired data forever.
  */
 import type { Capability, DriverDeps, StorageDriver } from "../driver.ts";
 import { createClaimStore } from "./claims.ts";
+import { createJobIndex } from "./job-index.ts";
+import { createJobStore } from "./jobs.ts";
 import { createMessageStore } from "./messages.ts";
 import { reap } from "./queue-state.ts";
 import { createQueueStore } from "./queues.ts";
 import { createRegistry } from "./registry.ts";
+import { reapSubscriptions } from "./subscription-state.ts";
+import { createSubscriptionStore } from "./subscriptions.ts";
 
 export interface MemoryDriverDeps extends DriverDeps {
   /** Period of the expiry sweep over all queues, ms; 0 turns it off. Default 60 s. */
@@ -24,14 +31,18 @@ const capabilities: ReadonlySet<Capability> = new Set<Capability>(["fifo", "clai
 
 export function createMemoryDriver(deps: MemoryDriverDeps): StorageDriver {
   const registry = createRegistry();
-  const ctx = { registry, clock: deps.clock };
+  const jobs = createJobIndex();
+  const ctx = { registry, jobs, clock: deps.clock };
   const sweepIntervalMs = deps.sweepIntervalMs ?? 60_000;
 
   let timer: NodeJS.Timeout | undefined;
   if (sweepIntervalMs > 0) {
     timer = setInterval(() => {
       const now = deps.clock.now();
-      for (const q of registry.all()) reap(q, now);
+      for (const q of registry.all()) {
+        reap(q, now);
+        reapSubscriptions(q.subs, now, jobs);
+      }
     }, sweepIntervalMs);
     timer.unref();
   }
@@ -42,6 +53,8 @@ export function createMemoryDriver(deps: MemoryDriverDeps): StorageDriver {
     queues: createQueueStore(ctx),
     messages: createMessageStore(ctx),
     claims: createClaimStore(ctx),
+    subscriptions: createSubscriptionStore(ctx),
+    jobs: createJobStore(ctx),
     ping: async () => true,
     async close() {
       if (timer !== undefined) clearInterval(timer);

@@ -3,12 +3,13 @@ import { randomUUID } from "node:crypto";
 import type { MessageStore, StoredMessage } from "../driver.ts";
 import { claimGone, messageClaimed, messageNotClaimed, messageNotFound, queueNotFound, versionMismatch } from "../failures.ts";
 import type { MemoryContext } from "./context.ts";
+import { recordNotifications } from "./jobs.ts";
 import { addMessage, claimable, clearQueue, removeMessage, toStored, type MessageState } from "./queue-state.ts";
 
 /** Markers are decimal sequence numbers; anything else (or one never handed out) lists from the oldest. */
 const MARKER = /^[1-9][0-9]{0,15}$/;
 
-export function createMessageStore({ registry, clock }: MemoryContext): MessageStore {
+export function createMessageStore({ registry, jobs, clock }: MemoryContext): MessageStore {
   const markerSeq = (marker: string | undefined): number => {
     if (marker === undefined || !MARKER.test(marker)) return 0;
     const seq = Number(marker);
@@ -16,11 +17,12 @@ export function createMessageStore({ registry, clock }: MemoryContext): MessageS
   };
 
   return {
-    async post(scope, messages, { clientId, ifVersion }) {
+    async post(scope, messages, { clientId, ifVersion, subscribers }) {
       const now = clock.now();
       const existing = registry.open(scope, now);
       if ((existing?.version ?? "") !== ifVersion) throw versionMismatch();
       const q = existing ?? registry.add(scope, {});
+      recordNotifications(jobs, scope, q, messages, subscribers, now);
       return messages.map((msg) => {
         const m: MessageState = {
           id: randomUUID(),

@@ -7,6 +7,7 @@
 import type { QueueMetadata, StoredMessage } from "../driver.ts";
 import { createMinHeap, type MinHeap } from "./heap.ts";
 import { createSeqLog, type SeqLog } from "./log.ts";
+import { createSubscriptionSet, type SubscriptionSet } from "./subscription-state.ts";
 
 export interface MessageState {
   readonly id: string;
@@ -42,6 +43,8 @@ export interface QueueState {
   readonly claimExpiries: MinHeap<ClaimState>;
   /** Live messages held by a live claim. */
   claimed: number;
+  /** Subscriptions (reaped by the subscription and job stores, which own the job index). */
+  readonly subs: SubscriptionSet;
 }
 
 /** Heaps are rebuilt once stale entries outnumber live ones by this factor (and a floor). */
@@ -58,6 +61,7 @@ export function createQueueState(metadata: QueueMetadata, version: string): Queu
     claims: new Map(),
     claimExpiries: createMinHeap(),
     claimed: 0,
+    subs: createSubscriptionSet(),
   };
 }
 

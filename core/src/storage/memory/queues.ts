@@ -2,8 +2,9 @@
 import type { QueueListPage, QueueStore, QueueStats } from "../driver.ts";
 import { queueNotFound, versionMismatch } from "../failures.ts";
 import type { MemoryContext } from "./context.ts";
+import { clearSubscriptions } from "./subscription-state.ts";
 
-export function createQueueStore({ registry, clock }: MemoryContext): QueueStore {
+export function createQueueStore({ registry, jobs, clock }: MemoryContext): QueueStore {
   return {
     async create(scope, metadata) {
       if (registry.open(scope, clock.now()) !== undefined) return false;
@@ -40,6 +41,8 @@ export function createQueueStore({ registry, clock }: MemoryContext): QueueStore
     },
 
     async delete(scope) {
+      const q = registry.open(scope, clock.now());
+      if (q !== undefined) clearSubscriptions(q.subs, jobs);
       registry.drop(scope);
     },
 

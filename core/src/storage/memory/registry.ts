@@ -5,6 +5,7 @@
  */
 import type { ProjectScope, QueueMetadata, Scope } from "../driver.ts";
 import { createQueueState, reap, type QueueState } from "./queue-state.ts";
+import { upperBound } from "./sorted.ts";
 
 interface ProjectState {
   readonly queues: Map<string, QueueState>;
@@ -32,34 +33,11 @@ export interface Registry {
   all(): IterableIterator<QueueState>;
 }
 
-/** Compares by Unicode code point, which is the UTF-8 byte order. */
-export function compareBytes(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i)!;
-    const y = b.codePointAt(i)!;
-    if (x !== y) return x < y ? -1 : 1;
-    if (x > 0xffff) i++;
-  }
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
-
 export function createRegistry(): Registry {
   const projects = new Map<string, ProjectState>();
   let seq = 0;
   let version = 0;
   const nextVersion = (): string => `v${++version}`;
-
-  const upperBound = (names: readonly string[], key: string): number => {
-    let lo = 0;
-    let hi = names.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (compareBytes(names[mid]!, key) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
 
   return {
     open(scope, now) {
