@@ -2,7 +2,8 @@
  * One request, start to finish, in Zaqar's order (spec README §1):
  *
  * 1. Route on the path, exactly as Falcon does: no trailing-slash folding,
- *    percent-decoded segments, a decoded "/" inside a segment does not route.
+ *    percent-decoded segments, a decoded "/" inside a segment or an empty
+ *    segment does not route.
  *    Unknown path → 404 {"title": "404 Not Found"}, before any hook.
  * 2. Hooks, for every routed path and method: form-encoded body → 400; Accept
  *    without JSON → 406; on /v2/... Client-ID present, X-Project-ID present and
@@ -57,8 +58,16 @@ const projectEmpty = new HttpError(
   "X-PROJECT-ID cannot be an empty string. Specify the right header X-PROJECT-ID and retry.",
 );
 
-function hasSlash(params: Record<string, string | undefined>): boolean {
-  for (const key in params) if (params[key]?.includes("/")) return true;
+/**
+ * Falcon fields match one or more characters other than "/": a decoded "/"
+ * inside a segment does not route, and neither does an empty last segment
+ * (find-my-way matches "/v2/queues/q/messages/" with message_id "").
+ */
+function unroutable(params: Record<string, string | undefined>): boolean {
+  for (const key in params) {
+    const value = params[key];
+    if (value === undefined || value === "" || value.includes("/")) return true;
+  }
   return false;
 }
 
@@ -177,7 +186,7 @@ export function createDispatcher(deps: DispatchDeps): (req: IncomingMessage, res
     const path = q < 0 ? url : url.slice(0, q);
     const json = acceptsJson(req.headers.accept);
     const found = router.find("GET", path);
-    if (found === null || hasSlash(found.params)) {
+    if (found === null || unroutable(found.params)) {
       writeError(res, toErrorReply(notFound(), "home", () => deps.log), json);
       return;
     }
