@@ -26,7 +26,57 @@ export interface CoreConfig {
   readonly messageEncryptionKey: string;
   /** Product limits; each can be set as ZAQAR_<NAME_IN_SNAKE_CASE>, e.g. ZAQAR_MAX_MESSAGES_POST_SIZE. */
   readonly limits: Limits;
+  /** Subscription confirmation (rest-subscriptions-notifications.md §4). */
+  readonly notification: NotificationConfig;
 }
+
+/** From, subject and body of a confirmation email; the body's {0} is the queue, {1} the project, {2} the link. */
+export interface EmailTemplate {
+  readonly topic: string;
+  readonly body: string;
+  readonly sender: string;
+}
+
+export interface NotificationConfig {
+  /**
+   * ZAQAR_REQUIRE_CONFIRMATION ("true"/"false", default false): only confirmed
+   * subscriptions are notified of posted messages.
+   */
+  readonly requireConfirmation: boolean;
+  /**
+   * ZAQAR_SIGNED_URL_SECRET_KEY (default unset): HMAC key of signed URLs. With
+   * requireConfirmation it enables the confirmation messages, whose links are
+   * signed with it.
+   */
+  readonly signedUrlSecretKey: string | null;
+  /**
+   * ZAQAR_EXTERNAL_CONFIRMATION_URL (default unset): page that confirmation
+   * emails link to, with the signed-URL facts in its query. Unset: confirmation
+   * emails are not sent (an error is logged), as upstream.
+   */
+  readonly externalConfirmationUrl: string | null;
+  /** ZAQAR_SUBSCRIPTION_CONFIRMATION_EMAIL_{TOPIC,BODY,SENDER}. */
+  readonly subscriptionConfirmationEmail: EmailTemplate;
+  /** ZAQAR_UNSUBSCRIBE_CONFIRMATION_EMAIL_{TOPIC,BODY,SENDER}. */
+  readonly unsubscribeConfirmationEmail: EmailTemplate;
+}
+
+/** Upstream Zaqar's [notification] email template defaults. */
+export const DEFAULT_EMAIL_SENDER = "Zaqar Notifications <no-reply@openstack.org>";
+export const DEFAULT_SUBSCRIPTION_CONFIRMATION_EMAIL: EmailTemplate = Object.freeze({
+  topic: "Zaqar Notification - Subscription Confirmation",
+  body:
+    "You have chosen to subscribe to the queue: {0}. This queue belongs to project: {1}. " +
+    "To confirm this subscription, click or visit this link below: {2}",
+  sender: DEFAULT_EMAIL_SENDER,
+});
+export const DEFAULT_UNSUBSCRIBE_CONFIRMATION_EMAIL: EmailTemplate = Object.freeze({
+  topic: "Zaqar Notification - Unsubscribe Confirmation",
+  body:
+    "You have unsubscribed successfully to the queue: {0}. This queue belongs to project: {1}. " +
+    "To resubscribe this subscription, click or visit this link below: {2}",
+  sender: DEFAULT_EMAIL_SENDER,
+});
 
 /** Upstream Zaqar's default `message_encryption_key`; main.ts warns when it is in use. */
 export const DEFAULT_MESSAGE_ENCRYPTION_KEY = "AES256";
@@ -78,6 +128,22 @@ export function readCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
   const limits = Object.fromEntries(
     Object.entries(defaultLimits).map(([key, value]) => [key, int(`ZAQAR_${snake(key)}`, value)]),
   ) as unknown as Limits;
+  if (limits.defaultSubscriptionTtl < 60) problems.push("ZAQAR_DEFAULT_SUBSCRIPTION_TTL must be at least 60");
+
+  const requireConfirmation = text("ZAQAR_REQUIRE_CONFIRMATION", "false");
+  if (requireConfirmation !== "true" && requireConfirmation !== "false") {
+    problems.push(`ZAQAR_REQUIRE_CONFIRMATION must be "true" or "false", got "${requireConfirmation}"`);
+  }
+  const externalConfirmationUrl = text("ZAQAR_EXTERNAL_CONFIRMATION_URL", "");
+  if (externalConfirmationUrl !== "" && !/^https?:\/\/[^/?#]+/.test(externalConfirmationUrl)) {
+    problems.push("ZAQAR_EXTERNAL_CONFIRMATION_URL must be an http:// or https:// URL");
+  }
+  const template = (prefix: string, fallback: EmailTemplate): EmailTemplate =>
+    Object.freeze({
+      topic: text(`${prefix}_TOPIC`, fallback.topic),
+      body: text(`${prefix}_BODY`, fallback.body),
+      sender: text(`${prefix}_SENDER`, fallback.sender),
+    });
 
   const config: CoreConfig = {
     store: store as CoreConfig["store"],
@@ -90,6 +156,13 @@ export function readCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     maxLengthClientId: int("ZAQAR_MAX_LENGTH_CLIENT_ID", 36),
     messageEncryptionKey,
     limits: Object.freeze(limits),
+    notification: Object.freeze({
+      requireConfirmation: requireConfirmation === "true",
+      signedUrlSecretKey: text("ZAQAR_SIGNED_URL_SECRET_KEY", "") || null,
+      externalConfirmationUrl: externalConfirmationUrl || null,
+      subscriptionConfirmationEmail: template("ZAQAR_SUBSCRIPTION_CONFIRMATION_EMAIL", DEFAULT_SUBSCRIPTION_CONFIRMATION_EMAIL),
+      unsubscribeConfirmationEmail: template("ZAQAR_UNSUBSCRIBE_CONFIRMATION_EMAIL", DEFAULT_UNSUBSCRIBE_CONFIRMATION_EMAIL),
+    }),
   };
   if (problems.length > 0) throw new Error(`invalid core configuration:\n  - ${problems.join("\n  - ")}`);
   return Object.freeze(config);

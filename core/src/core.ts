@@ -5,13 +5,16 @@
 import type { Logger } from "pino";
 import { systemClock, type Clock } from "./clock.ts";
 import type { CoreConfig } from "./config.ts";
+import { confirmationEnabled } from "./service/confirmation.ts";
 import { createHandlers } from "./service/handlers.ts";
+import { createJobSignal } from "./service/job-signal.ts";
 import { createMessageCrypto } from "./service/message-crypto.ts";
+import { createNotificationHandlers } from "./service/notifications.ts";
 import { createQueueCache } from "./service/queue-cache.ts";
 import { createStorage } from "./storage/index.ts";
 import type { StorageDriver } from "./storage/driver.ts";
 import { createConnectServer } from "./transport/connect-server.ts";
-import { createDispatcher } from "./transport/dispatch.ts";
+import { createDispatcher, loggedNotifications } from "./transport/dispatch.ts";
 import { createGrpcServer } from "./transport/grpc-server.ts";
 
 export interface RunningCore {
@@ -34,12 +37,26 @@ export async function startCore(config: CoreConfig, deps: CoreDeps): Promise<Run
   const clock = deps.clock ?? systemClock;
   const driver = deps.driver ?? (await createStorage(config, clock, deps.log));
   const crypto = createMessageCrypto(config.messageEncryptionKey, deps.log);
-  const handlers = createHandlers({ driver, clock, limits: config.limits, cache: createQueueCache(driver), crypto, log: deps.log });
-  const dispatcher = createDispatcher(handlers, config, deps.log);
+  const jobSignal = createJobSignal();
+  const serviceDeps = {
+    driver,
+    clock,
+    limits: config.limits,
+    cache: createQueueCache(driver),
+    crypto,
+    log: deps.log,
+    notification: config.notification,
+    jobSignal,
+  };
+  const dispatcher = createDispatcher(createHandlers(serviceDeps), config, deps.log);
+  const notifications = loggedNotifications(createNotificationHandlers(serviceDeps), deps.log);
+  if (config.notification.requireConfirmation && !confirmationEnabled(config.notification)) {
+    deps.log.warn("ZAQAR_REQUIRE_CONFIRMATION is on but ZAQAR_SIGNED_URL_SECRET_KEY is unset: no confirmation messages are sent");
+  }
 
-  const grpc = createGrpcServer(dispatcher);
+  const grpc = createGrpcServer(dispatcher, notifications);
   const grpcPort = await grpc.listen(config.grpcListen.host, config.grpcListen.port);
-  const connect = config.connectListen ? createConnectServer(dispatcher) : null;
+  const connect = config.connectListen ? createConnectServer(dispatcher, notifications) : null;
   const connectPort = connect && config.connectListen ? await connect.listen(config.connectListen.host, config.connectListen.port) : null;
 
   return {
@@ -47,6 +64,8 @@ export async function startCore(config: CoreConfig, deps: CoreDeps): Promise<Run
     connectPort,
     driver,
     async close() {
+      // Waiting LeaseJobs calls answer at once instead of holding the shutdown up.
+      jobSignal.close();
       await Promise.all([grpc.close(), connect?.close()]);
       await driver.close();
     },

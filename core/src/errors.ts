@@ -51,6 +51,8 @@ export const reasons = {
   SUBSCRIPTION_NOT_FOUND: { grpc: Code.NotFound, http: 404, title: "Not found" },
   /** A confirmed subscription of the queue already has this subscriber. */
   SUBSCRIPTION_EXISTS: { grpc: Code.AlreadyExists, http: 409, title: "Resource conflict" },
+  /** A subscription PATCH naming none of subscriber, ttl and options (Zaqar's failed assertion). */
+  SUBSCRIPTION_NOT_UPDATED: { grpc: Code.InvalidArgument, http: 400, title: "Unable to update subscription" },
 } as const;
 
 export type Reason = keyof typeof reasons;

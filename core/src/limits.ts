@@ -39,6 +39,11 @@ export interface Limits {
   readonly maxQueueMetadata: number;
   /** Largest message-post document, bytes (inclusive). */
   readonly maxMessagesPostSize: number;
+  /** TTL of a subscription created without one, seconds (at least 60). */
+  readonly defaultSubscriptionTtl: number;
+  /** Subscription page sizes. */
+  readonly maxSubscriptionsPerPage: number;
+  readonly defaultSubscriptionsPerPage: number;
 }
 
 export const defaultLimits: Limits = Object.freeze({
@@ -63,4 +68,7 @@ export const defaultLimits: Limits = Object.freeze({
   defaultClaimLimit: 10,
   maxQueueMetadata: 65536,
   maxMessagesPostSize: 262144,
+  defaultSubscriptionTtl: 3600,
+  maxSubscriptionsPerPage: 20,
+  defaultSubscriptionsPerPage: 10,
 });

@@ -19,8 +19,12 @@ import * as messageCodec from "../../proto/gen/zaqar/v1/message_codec.js";
 import { file_zaqar_v1_message } from "../../proto/gen/zaqar/v1/message_pb.js";
 import * as messageTypesCodec from "../../proto/gen/zaqar/v1/message_types_codec.js";
 import { file_zaqar_v1_message_types } from "../../proto/gen/zaqar/v1/message_types_pb.js";
+import * as notificationCodec from "../../proto/gen/zaqar/v1/notification_codec.js";
+import { file_zaqar_v1_notification } from "../../proto/gen/zaqar/v1/notification_pb.js";
 import * as queueCodec from "../../proto/gen/zaqar/v1/queue_codec.js";
 import { file_zaqar_v1_queue } from "../../proto/gen/zaqar/v1/queue_pb.js";
+import * as subscriptionCodec from "../../proto/gen/zaqar/v1/subscription_codec.js";
+import { file_zaqar_v1_subscription } from "../../proto/gen/zaqar/v1/subscription_pb.js";
 import * as topicCodec from "../../proto/gen/zaqar/v1/topic_codec.js";
 import { file_zaqar_v1_topic } from "../../proto/gen/zaqar/v1/topic_pb.js";
 import { prng } from "../helpers/prng.ts";
@@ -34,7 +38,9 @@ const files = [
   [file_zaqar_v1_health, healthCodec],
   [file_zaqar_v1_message, messageCodec],
   [file_zaqar_v1_message_types, messageTypesCodec],
+  [file_zaqar_v1_notification, notificationCodec],
   [file_zaqar_v1_queue, queueCodec],
+  [file_zaqar_v1_subscription, subscriptionCodec],
   [file_zaqar_v1_topic, topicCodec],
 ] as const;
 

@@ -10,6 +10,7 @@ import type { Handler, Handlers, OpName } from "./handler-types.ts";
 import { createHealthHandlers } from "./health.ts";
 import { createMessageHandlers } from "./messages.ts";
 import { createQueueHandlers } from "./queues.ts";
+import { createSubscriptionHandlers } from "./subscriptions.ts";
 import { addressedTopic, createTopicHandlers } from "./topics.ts";
 import { topicError } from "./validate.ts";
 
@@ -41,6 +42,12 @@ const UNAVAILABLE_TEXT: Readonly<Record<OpName, string>> = {
   deleteTopic: "Topic could not be deleted.",
   getTopicStats: "Topic stats could not be read.",
   purgeTopic: "Topic could not be purged.",
+  createSubscription: "Subscription could not be created.",
+  listSubscriptions: "Subscriptions could not be listed.",
+  getSubscription: "Subscription could not be retrieved.",
+  updateSubscription: "Subscription could not be updated.",
+  deleteSubscription: "Subscription could not be deleted.",
+  confirmSubscription: "Subscription could not be confirmed.",
 };
 
 /** One wrapper per operation, doing its work on the failure path only. */
@@ -66,6 +73,7 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...createClaimHandlers(deps),
     ...createHealthHandlers(deps),
     ...createTopicHandlers(deps),
+    ...createSubscriptionHandlers(deps),
   };
   const wrapped: Record<string, unknown> = {};
   for (const op of Object.keys(all) as OpName[]) wrapped[op] = withErrorWording(op, all[op] as Handler<typeof op>);

@@ -28,8 +28,10 @@ type MessageHandlers = Pick<
 const MAX_POST_ATTEMPTS = 3;
 
 export function createMessageHandlers(deps: ServiceDeps): MessageHandlers {
-  const { driver, limits, cache, clock, crypto } = deps;
+  const { driver, limits, cache, clock, crypto, jobSignal } = deps;
   const maxPerPage = limits.maxMessagesPerPage;
+  // With confirmation required, unconfirmed subscriptions get no notification jobs.
+  const subscribers = deps.notification.requireConfirmation ? "confirmed" : "all";
 
   return {
     async postMessages(ctx, req) {
@@ -40,7 +42,8 @@ export function createMessageHandlers(deps: ServiceDeps): MessageHandlers {
         let messages = readMessagePost(req.body, info.metadata, limits);
         if (encryptsMessages(info.metadata)) messages = crypto.sealAll(messages, scope);
         try {
-          const ids = await driver.messages.post(scope, messages, { clientId, ifVersion: info.version });
+          const ids = await driver.messages.post(scope, messages, { clientId, ifVersion: info.version, subscribers });
+          if (jobSignal.watches(scope)) jobSignal.recorded();
           return create(PostMessagesResponseSchema, { ids });
         } catch (err) {
           if (!isZaqarError(err, "QUEUE_VERSION_MISMATCH") || attempt >= MAX_POST_ATTEMPTS) throw err;

@@ -6,6 +6,7 @@ import { ZaqarError, type Reason } from "../errors.ts";
 import type { Limits } from "../limits.ts";
 import type { DeadLetterOptions, QueueMetadata } from "../storage/driver.ts";
 import { isPyInt, pyIntValue, pyTruthy } from "./json.ts";
+import { validateRetryPolicy } from "./retry-policy.ts";
 import { QUEUE_NAME } from "./validate.ts";
 
 /** Reserved keys a JSON-patch `replace`/`remove` may name even when absent. */
@@ -95,6 +96,7 @@ export function validateReserved(meta: QueueMetadata, limits: Limits, reason: Re
   if (pyTruthy(encrypt) && typeof encrypt !== "boolean") {
     throw new ZaqarError(reason, "_enable_encrypt_messages must be boolean.");
   }
+  validateRetryPolicy(meta, reason);
 }
 
 /**

@@ -120,7 +120,7 @@ export function createQueueHandlers(deps: ServiceDeps): QueueHandlers {
       const scope = queueScope(ctx, req.queue, limits);
       const types = purgeTypes(req.body);
       if (types.has("messages")) await driver.messages.purge(scope);
-      // Subscriptions arrive with the notifications work; nothing to purge before then.
+      if (types.has("subscriptions")) await driver.subscriptions.purge(scope);
       return create(PurgeQueueResponseSchema, {});
     },
   };

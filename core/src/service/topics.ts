@@ -130,7 +130,7 @@ export function createTopicHandlers(deps: ServiceDeps): TopicHandlers {
       const scope = topicScope(ctx, req.topic, limits);
       const types = purgeTypes(req.body);
       if (types.has("messages")) await driver.messages.purge(scope);
-      // Subscriptions arrive with the notifications work; nothing to purge before then.
+      if (types.has("subscriptions")) await driver.subscriptions.purge(scope);
       return create(PurgeTopicResponseSchema, {});
     },
   };

@@ -10,7 +10,9 @@ import * as errors from "../../../proto/gen/zaqar/v1/errors_codec.js";
 import * as health from "../../../proto/gen/zaqar/v1/health_codec.js";
 import * as message from "../../../proto/gen/zaqar/v1/message_codec.js";
 import * as messageTypes from "../../../proto/gen/zaqar/v1/message_types_codec.js";
+import * as notification from "../../../proto/gen/zaqar/v1/notification_codec.js";
 import * as queue from "../../../proto/gen/zaqar/v1/queue_codec.js";
+import * as subscription from "../../../proto/gen/zaqar/v1/subscription_codec.js";
 import * as topic from "../../../proto/gen/zaqar/v1/topic_codec.js";
 
 export interface BinaryCodec {
@@ -18,7 +20,18 @@ export interface BinaryCodec {
   deserialize(bytes: Buffer): unknown;
 }
 
-const generated: ReadonlyArray<Record<string, unknown>> = [batch, claim, errors, health, message, messageTypes, queue, topic];
+const generated: ReadonlyArray<Record<string, unknown>> = [
+  batch,
+  claim,
+  errors,
+  health,
+  message,
+  messageTypes,
+  notification,
+  queue,
+  subscription,
+  topic,
+];
 
 export function binaryCodec(schema: DescMessage): BinaryCodec {
   const name = schema.typeName.slice(schema.file.proto.package.length + 1).replaceAll(".", "_");

@@ -8,20 +8,22 @@ import type { DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { ExecuteRequest } from "../../../proto/gen/zaqar/v1/batch_pb.js";
+import type { AckJobsRequest, LeaseJobsRequest, RetryJobRequest } from "../../../proto/gen/zaqar/v1/notification_pb.js";
 import type { OpName } from "../service/handler-types.ts";
+import type { NotificationHandlers } from "../service/notifications.ts";
 import { createBatchExecutor, createOperationRunner } from "./batch.ts";
 import { createStreamSessions } from "./batch-stream.ts";
 import { connectExecuteStream } from "./connect-stream.ts";
 import { contextFromHeaders, type Dispatcher } from "./dispatch.ts";
 import { toConnectError } from "./error-status.ts";
-import { BatchService, operationServices } from "./services.ts";
+import { BatchService, NotificationService, operationServices } from "./services.ts";
 
 export interface ConnectServer {
   listen(host: string, port: number): Promise<number>;
   close(): Promise<void>;
 }
 
-export function createConnectServer(dispatcher: Dispatcher): ConnectServer {
+export function createConnectServer(dispatcher: Dispatcher, notifications: NotificationHandlers): ConnectServer {
   const run = createOperationRunner(dispatcher);
   const execute = createBatchExecutor(run);
   const streams = createStreamSessions(run);
@@ -42,6 +44,16 @@ export function createConnectServer(dispatcher: Dispatcher): ConnectServer {
     router.service(BatchService, {
       execute: (req: ExecuteRequest) => execute(req),
       executeStream: connectExecuteStream(streams),
+    });
+    const converted =
+      <T>(work: Promise<T>): Promise<T> =>
+        work.catch((err: unknown) => {
+          throw toConnectError(err);
+        });
+    router.service(NotificationService, {
+      leaseJobs: (req: LeaseJobsRequest, ctx: { signal: AbortSignal }) => converted(notifications.leaseJobs(req, ctx.signal)),
+      ackJobs: (req: AckJobsRequest) => converted(notifications.ackJobs(req)),
+      retryJob: (req: RetryJobRequest) => converted(notifications.retryJob(req)),
     });
   };
   const server = http2.createServer(connectNodeAdapter({ routes, acceptCompression: [] }));

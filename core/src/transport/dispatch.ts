@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import { resolveContext, type ClientIdRules, type RawContext } from "../context.ts";
 import { isZaqarError } from "../errors.ts";
 import type { Handler, Handlers, OpName, RequestOf, ResponseOf } from "../service/handler-types.ts";
+import type { NotificationHandlers } from "../service/notifications.ts";
 
 export interface Dispatcher {
   run<K extends OpName>(raw: RawContext, op: K, req: RequestOf<K>): Promise<ResponseOf<K>>;
@@ -40,5 +41,26 @@ export function contextFromHeaders(get: (name: string) => string | undefined): R
     clientId: get("x-client-id"),
     requestId: get("x-request-id"),
     roles: roles ? roles.split(",").map((r) => r.trim()).filter((r) => r !== "") : [],
+  };
+}
+
+/** NotificationService handlers that log their failures the way the dispatcher does. */
+export function loggedNotifications(handlers: NotificationHandlers, log: Logger): NotificationHandlers {
+  const logged =
+    <A extends unknown[], R>(method: string, fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        if (!isZaqarError(err)) log.error({ err, method }, "notification call failed unexpectedly");
+        else if (err.reason === "STORAGE_UNAVAILABLE") log.error({ err, method }, "storage unavailable");
+        else log.debug({ method, reason: err.reason }, "notification call rejected");
+        throw err;
+      }
+    };
+  return {
+    leaseJobs: logged("LeaseJobs", handlers.leaseJobs),
+    ackJobs: logged("AckJobs", handlers.ackJobs),
+    retryJob: logged("RetryJob", handlers.retryJob),
   };
 }

@@ -10,13 +10,15 @@ import type * as http2 from "node:http2";
 import type { DescService } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
 import type { ExecuteRequest, ExecuteStreamRequest, ExecuteStreamResponse } from "../../../proto/gen/zaqar/v1/batch_pb.js";
+import type { AckJobsRequest, LeaseJobsRequest, RetryJobRequest } from "../../../proto/gen/zaqar/v1/notification_pb.js";
 import type { OpName } from "../service/handler-types.ts";
+import type { NotificationHandlers } from "../service/notifications.ts";
 import { createBatchExecutor, createOperationRunner } from "./batch.ts";
 import { createStreamSessions, type StreamSessions } from "./batch-stream.ts";
 import { binaryCodec } from "./codecs.ts";
 import { contextFromHeaders, type Dispatcher } from "./dispatch.ts";
 import { toGrpcError } from "./error-status.ts";
-import { BatchService, operationServices } from "./services.ts";
+import { BatchService, NotificationService, operationServices } from "./services.ts";
 
 function definition(service: DescService): grpc.ServiceDefinition {
   const def: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
@@ -38,9 +40,11 @@ function definition(service: DescService): grpc.ServiceDefinition {
 
 type Unary = grpc.handleUnaryCall<unknown, unknown>;
 
-function unary(work: (call: grpc.ServerUnaryCall<unknown, unknown>) => Promise<unknown>): Unary {
+function unary(work: (call: grpc.ServerUnaryCall<unknown, unknown>, signal: AbortSignal) => Promise<unknown>): Unary {
   return (call, callback) => {
-    work(call).then(
+    const aborted = new AbortController();
+    call.on("cancelled", () => aborted.abort());
+    work(call, aborted.signal).then(
       (response) => callback(null, response),
       (err: unknown) => callback(toGrpcError(err)),
     );
@@ -91,7 +95,7 @@ export interface GrpcServer {
   close(): Promise<void>;
 }
 
-export function createGrpcServer(dispatcher: Dispatcher): GrpcServer {
+export function createGrpcServer(dispatcher: Dispatcher, notifications: NotificationHandlers): GrpcServer {
   const server = new grpc.Server({
     "grpc.max_receive_message_length": -1,
     "grpc.max_send_message_length": -1,
@@ -117,6 +121,11 @@ export function createGrpcServer(dispatcher: Dispatcher): GrpcServer {
   server.addService(definition(BatchService), {
     execute: unary((call) => execute(call.request as ExecuteRequest)),
     executeStream: bidi(streams),
+  });
+  server.addService(definition(NotificationService), {
+    leaseJobs: unary((call, signal) => notifications.leaseJobs(call.request as LeaseJobsRequest, signal)),
+    ackJobs: unary((call) => notifications.ackJobs(call.request as AckJobsRequest)),
+    retryJob: unary((call) => notifications.retryJob(call.request as RetryJobRequest)),
   });
 
   return {

@@ -4,10 +4,20 @@ import { BatchService } from "../../../proto/gen/zaqar/v1/batch_pb.js";
 import { ClaimService } from "../../../proto/gen/zaqar/v1/claim_pb.js";
 import { HealthService } from "../../../proto/gen/zaqar/v1/health_pb.js";
 import { MessageService } from "../../../proto/gen/zaqar/v1/message_pb.js";
+import { NotificationService } from "../../../proto/gen/zaqar/v1/notification_pb.js";
 import { QueueService } from "../../../proto/gen/zaqar/v1/queue_pb.js";
+import { SubscriptionService } from "../../../proto/gen/zaqar/v1/subscription_pb.js";
 import { TopicService } from "../../../proto/gen/zaqar/v1/topic_pb.js";
 
 /** Services whose methods map one to one onto operations (method localName = operation name). */
-export const operationServices: readonly DescService[] = [QueueService, MessageService, ClaimService, HealthService, TopicService];
+export const operationServices: readonly DescService[] = [
+  QueueService,
+  MessageService,
+  ClaimService,
+  HealthService,
+  TopicService,
+  SubscriptionService,
+];
 
-export { BatchService };
+/** NotificationService is for internal workers: no project, no operation table (service/notifications.ts). */
+export { BatchService, NotificationService };

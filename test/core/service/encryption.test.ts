@@ -21,8 +21,10 @@ import {
 import type { Message } from "../../../proto/gen/zaqar/v1/message_types_pb.js";
 import { CreateQueueRequestSchema, GetQueueStatsRequestSchema, UpdateQueueRequestSchema } from "../../../proto/gen/zaqar/v1/queue_pb.js";
 import { systemClock } from "../../../core/src/clock.ts";
+import { readCoreConfig } from "../../../core/src/config.ts";
 import { defaultLimits } from "../../../core/src/limits.ts";
 import { createHandlers } from "../../../core/src/service/handlers.ts";
+import { createJobSignal } from "../../../core/src/service/job-signal.ts";
 import { createMessageCrypto } from "../../../core/src/service/message-crypto.ts";
 import { createQueueCache } from "../../../core/src/service/queue-cache.ts";
 import type { StorageDriver } from "../../../core/src/storage/driver.ts";
@@ -75,7 +77,16 @@ const json = (value: unknown): Uint8Array => Buffer.from(JSON.stringify(value), 
 /** One core's handlers over `driver` with its own metadata cache and passphrase, seen by one project. */
 function service(driver: StorageDriver, passphrase: string, project: string, log: Logger = silent) {
   const crypto = createMessageCrypto(passphrase, log);
-  const handlers = createHandlers({ driver, clock: systemClock, limits: defaultLimits, cache: createQueueCache(driver), crypto, log });
+  const handlers = createHandlers({
+    driver,
+    clock: systemClock,
+    limits: defaultLimits,
+    cache: createQueueCache(driver),
+    crypto,
+    log,
+    notification: readCoreConfig({}).notification,
+    jobSignal: createJobSignal(),
+  });
   const d: Dispatcher = createDispatcher(handlers, rules, log);
   const ctx = { project, clientId: CLIENT };
   return {

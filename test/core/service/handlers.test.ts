@@ -11,8 +11,10 @@ import { PostMessagesRequestSchema } from "../../../proto/gen/zaqar/v1/message_p
 import { createManualClock } from "../../../core/src/clock.ts";
 import { canonicalUuid, resolveContext } from "../../../core/src/context.ts";
 import { ZaqarError } from "../../../core/src/errors.ts";
+import { readCoreConfig } from "../../../core/src/config.ts";
 import { defaultLimits } from "../../../core/src/limits.ts";
 import { createHandlers } from "../../../core/src/service/handlers.ts";
+import { createJobSignal } from "../../../core/src/service/job-signal.ts";
 import { createMessageCrypto } from "../../../core/src/service/message-crypto.ts";
 import { createQueueCache } from "../../../core/src/service/queue-cache.ts";
 import type { StorageDriver } from "../../../core/src/storage/driver.ts";
@@ -27,7 +29,16 @@ const CLIENT = "3381af92-2b9e-11e3-b191-71861300734c";
 function build(driver: StorageDriver) {
   const clock = createManualClock();
   const crypto = createMessageCrypto("test passphrase", log);
-  const handlers = createHandlers({ driver, clock, limits: defaultLimits, cache: createQueueCache(driver), crypto, log });
+  const handlers = createHandlers({
+    driver,
+    clock,
+    limits: defaultLimits,
+    cache: createQueueCache(driver),
+    crypto,
+    log,
+    notification: readCoreConfig({}).notification,
+    jobSignal: createJobSignal(),
+  });
   return createDispatcher(handlers, rules, log);
 }
 
@@ -83,6 +94,8 @@ const faultyDriver: StorageDriver = {
   queues: { create: failing, info: failing, setMetadata: failing, list: failing, delete: failing, stats: failing },
   messages: { post: failing, list: failing, get: failing, getMany: failing, delete: failing, deleteMany: failing, pop: failing, purge: failing },
   claims: { create: failing, get: failing, update: failing, delete: failing },
+  subscriptions: { create: failing, list: failing, get: failing, update: failing, delete: failing, confirm: failing, purge: failing },
+  jobs: { lease: failing, ack: failing, retry: failing },
   ping: async () => false,
   close: async () => {},
 };
@@ -97,6 +110,19 @@ test("storage down: post answers Zaqar's 503 text", outage, (d) => d.run(ctx, "p
 test("storage down: queue create answers Zaqar's 503 text", outage, (d) => d.run(ctx, "createQueue", { $typeName: "zaqar.v1.CreateQueueRequest", queue: "q", metadata: new Uint8Array() }), "Queue could not be created.");
 test("storage down: claim answers Zaqar's 503 text", outage, (d) => d.run(ctx, "createClaim", { $typeName: "zaqar.v1.CreateClaimRequest", queue: "q", body: new Uint8Array() }), "Claim could not be created.");
 test("storage down: stats answers Zaqar's 503 text", outage, (d) => d.run(ctx, "getQueueStats", { $typeName: "zaqar.v1.GetQueueStatsRequest", queue: "q" }), "Queue stats could not be read.");
+
+const subOp = { queue: "q", subscriptionId: "s" };
+const subOutages = [
+  ["createSubscription", { $typeName: "zaqar.v1.CreateSubscriptionRequest", queue: "q", body: Buffer.from('{"subscriber": "http://x/y"}'), topic: false }, "Subscription could not be created."],
+  ["listSubscriptions", { $typeName: "zaqar.v1.ListSubscriptionsRequest", queue: "q", marker: "", topic: false }, "Subscriptions could not be listed."],
+  ["getSubscription", { $typeName: "zaqar.v1.GetSubscriptionRequest", ...subOp, topic: false }, "Subscription could not be retrieved."],
+  ["updateSubscription", { $typeName: "zaqar.v1.UpdateSubscriptionRequest", ...subOp, body: Buffer.from('{"ttl": 60}'), topic: false }, "Subscription could not be updated."],
+  ["deleteSubscription", { $typeName: "zaqar.v1.DeleteSubscriptionRequest", ...subOp, topic: false }, "Subscription could not be deleted."],
+  ["confirmSubscription", { $typeName: "zaqar.v1.ConfirmSubscriptionRequest", ...subOp, body: Buffer.from('{"confirmed": true}'), topic: true }, "Subscription could not be confirmed."],
+] as const;
+for (const [op, req, text] of subOutages) {
+  test(`storage down: ${op} answers Zaqar's 503 text`, outage, (d) => d.run(ctx, op, req as never), text);
+}
 
 test("storage down: ping reports the storage unreachable instead of failing", async (t) => {
   const res = await build(faultyDriver).run(ctx, "ping", { $typeName: "zaqar.v1.PingRequest" });
