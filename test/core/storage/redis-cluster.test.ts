@@ -3,6 +3,7 @@
  * Redis Cluster: proves every script keeps to its queue's slot (the hash tag)
  * and that the project index, in its own slot, works alongside.
  */
+import { randomUUID } from "node:crypto";
 import test from "ava";
 import { Cluster } from "ioredis";
 import { createRedisDriver, whenReady } from "../../../core/src/storage/redis/driver.ts";
@@ -26,5 +27,6 @@ defineStorageSuite("redis-cluster", async (clock) => {
   const client = new Cluster([...nodes], { enableOfflineQueue: false });
   client.on("error", () => {});
   await whenReady(client);
-  return { driver: createRedisDriver({ clock, client }) };
+  // Its own subscribed-queues index: a lease takes jobs of this test only.
+  return { driver: createRedisDriver({ clock, client, subscribedIndexKey: `zq:subscribed:${randomUUID()}` }) };
 });

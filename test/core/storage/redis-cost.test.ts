@@ -112,3 +112,56 @@ test.serial("post, claim, delete, stats and pop run the same commands on a 10,00
     t.true(commands.includes("evalsha=1"), `${op} is one script call`);
   }
 });
+
+/** Notification costs on one queue with 2 subscriptions and `pending` messages' jobs already waiting. */
+async function measureJobs(scope: Scope, pending: number): Promise<Record<string, string[]>> {
+  const client = connectRedis(server.url);
+  await whenReady(client);
+  // Its own subscribed index, so a lease visits this queue only.
+  const d = createRedisDriver({ clock: createManualClock(), client, subscribedIndexKey: `zq:subscribed:${randomUUID()}` });
+  try {
+    for (let i = 0; i < 2; i++) await d.subscriptions.create(scope, { subscriber: `http://127.0.0.1:9/${i}`, ttl: 3600, options: "{}" }, {});
+    for (let done = 0; done < pending; done += 1000) {
+      const { version } = await d.queues.info(scope);
+      const batch = Array.from({ length: Math.min(1000, pending - done) }, (_, i) => ({ body: `{"i":${done + i}}`, ttl: 3600, delay: 0 }));
+      await d.messages.post(scope, batch, { clientId: "c", ifVersion: version });
+    }
+    const { version } = await d.queues.info(scope);
+    // ioredis sends a script's first call on a connection as EVAL: make every one once, unmeasured.
+    const [w1, w2] = await d.jobs.lease({ max: 2, leaseMs: 60_000 });
+    await d.jobs.ack([w1!]);
+    await d.jobs.retry(w2!, { delayMs: 1000, attempts: 1 });
+    const costs: Record<string, string[]> = {};
+    costs.postSubscribed = await cost(() => d.messages.post(scope, [{ body: "{}", ttl: 3600, delay: 0 }], { clientId: "c", ifVersion: version }));
+    const ten = Array.from({ length: 10 }, (_, i) => ({ body: `{"n":${i}}`, ttl: 3600, delay: 0 }));
+    costs.postSubscribed10 = await cost(() => d.messages.post(scope, ten, { clientId: "c", ifVersion: version }));
+    let one: Awaited<ReturnType<StorageDriver["jobs"]["lease"]>> = [];
+    costs.lease = await cost(async () => (one = await d.jobs.lease({ max: 1, leaseMs: 60_000 })));
+    let many: Awaited<ReturnType<StorageDriver["jobs"]["lease"]>> = [];
+    costs.lease10 = await cost(async () => (many = await d.jobs.lease({ max: 10, leaseMs: 60_000 })));
+    if (one.length !== 1 || many.length !== 10) throw new Error("the leases took the wrong number of jobs");
+    costs.ack = await cost(() => d.jobs.ack(one));
+    costs.ack9 = await cost(() => d.jobs.ack(many.slice(1)));
+    costs.retry = await cost(() => d.jobs.retry(many[0]!, { delayMs: 1000, attempts: 1 }));
+    return costs;
+  } finally {
+    await d.close();
+  }
+}
+
+test.serial("posting to a subscribed queue, leasing, acking and retrying run the same commands with 10,000 jobs waiting as with 10, and for 10 jobs as for 1", async (t) => {
+  const project = `p-${randomUUID()}`;
+  await measureJobs({ project, queue: "warm-jobs" }, 10);
+  const small = await measureJobs({ project, queue: "few-jobs" }, 6);
+  const large = await measureJobs({ project, queue: "many-jobs" }, 5000);
+  t.deepEqual(large, small);
+  t.deepEqual(large.postSubscribed10, large.postSubscribed, "a post of 10 records its 20 jobs with the commands of a post of 1");
+  t.deepEqual(large.lease10, large.lease, "a lease of 10 runs the commands of a lease of 1");
+  t.deepEqual(large.ack9, large.ack, "an ack of 9 runs the commands of an ack of 1");
+  for (const [op, commands] of Object.entries(large)) {
+    const total = commands.reduce((sum, c) => sum + Number(c.split("=")[1]), 0);
+    t.log(`${op}: ${total} commands (${commands.join(" ")})`);
+    t.true(total <= 20, `${op} runs a small fixed number of commands`);
+    t.true(commands.includes("evalsha=1"), `${op} is one script call`);
+  }
+});

@@ -50,6 +50,7 @@ async function open(t: ExecutionContext): Promise<Env> {
     budget: 100,
     run: (call) => call(),
     untilCaughtUp: (call) => call(clock.now(), 100),
+    subscribedIndex: `zq:subscribed:${project}`,
   };
   const dlq = { project, queue: "dead" };
   return { driver, ctx, clock, source: { project, queue: "work" }, dlq, deadLetter: { maxClaims: 0, queue: dlq.queue, ttl: 300 } };

@@ -2,6 +2,7 @@
  * The shared storage behaviour suite against the redis driver, on a private
  * redis-server started for this file (test/helpers/redis-server.ts).
  */
+import { randomUUID } from "node:crypto";
 import test from "ava";
 import { connectRedis, createRedisDriver, whenReady } from "../../../core/src/storage/redis/driver.ts";
 import { startRedisServer, type RedisServer } from "../../helpers/redis-server.ts";
@@ -24,5 +25,6 @@ defineStorageSuite("redis", async (clock) => {
   const { url } = await redis();
   const client = connectRedis(url);
   await whenReady(client);
-  return { driver: createRedisDriver({ clock, client }) };
+  // Its own subscribed-queues index: a lease takes jobs of this test only.
+  return { driver: createRedisDriver({ clock, client, subscribedIndexKey: `zq:subscribed:${randomUUID()}` }) };
 });

@@ -11,6 +11,8 @@ export interface RedisContext {
   readonly clock: Clock;
   readonly scripts: Scripts;
   readonly log: RedisLog | undefined;
+  /** Key of the driver-wide index of subscribed queues (keys.ts). */
+  readonly subscribedIndex: string;
   /** Housekeeping items per script call (see lua/lib/queue.lua). */
   readonly budget: number;
   /** Runs one Redis call; connection failures become STORAGE_UNAVAILABLE. */

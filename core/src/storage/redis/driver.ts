@@ -14,10 +14,14 @@ import { storageUnavailable } from "../failures.ts";
 import { createClaimStore } from "./claims.ts";
 import { attachErrorListener, isUnavailableError, type RedisLog } from "./connection.ts";
 import type { RedisContext } from "./context.ts";
+import { createJobStore } from "./jobs.ts";
+import { SUBSCRIBED_INDEX_KEY } from "./keys.ts";
 import { createMessageStore } from "./messages.ts";
 import { createQueueStore } from "./queues.ts";
 import { defineScripts } from "./scripts.ts";
 import { Status } from "./status.ts";
+import { createSubscribedIndex } from "./subscribed-index.ts";
+import { createSubscriptionStore } from "./subscriptions.ts";
 
 export { connectRedis, whenReady, type RedisConnectOptions, type RedisLog } from "./connection.ts";
 
@@ -27,6 +31,13 @@ export interface RedisDriverDeps extends DriverDeps {
   readonly log?: RedisLog;
   /** Housekeeping items per ordinary script call. Default 100. */
   readonly housekeepingBudget?: number;
+  /**
+   * Key of the driver-wide index of subscribed queues (keys.ts). Every core
+   * sharing a Redis must use the same; tests sharing one Redis give each
+   * driver its own, so one test's lease never takes another's jobs.
+   * Default `zq:subscribed`.
+   */
+  readonly subscribedIndexKey?: string;
 }
 
 /** Budget of the repeated calls that catch up with a backlog. */
@@ -63,14 +74,20 @@ export function createRedisDriver(deps: RedisDriverDeps): StorageDriver {
     throw storageUnavailable(new Error("housekeeping backlog did not clear"));
   }
 
-  const ctx: RedisContext = { client, clock, scripts: defineScripts(client), log, budget, run, untilCaughtUp };
+  const ctx: RedisContext = {
+    client, clock, scripts: defineScripts(client), log, budget, run, untilCaughtUp,
+    subscribedIndex: deps.subscribedIndexKey ?? SUBSCRIBED_INDEX_KEY,
+  };
+  const subscribed = createSubscribedIndex(ctx);
 
   return {
     name: "redis",
     capabilities,
     queues: createQueueStore(ctx),
-    messages: createMessageStore(ctx),
+    messages: createMessageStore(ctx, subscribed),
     claims: createClaimStore(ctx),
+    subscriptions: createSubscriptionStore(ctx, subscribed),
+    jobs: createJobStore(ctx, subscribed),
 
     async ping() {
       let timer: NodeJS.Timeout | undefined;

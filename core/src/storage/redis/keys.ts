@@ -33,6 +33,13 @@
  * | zq:{P/Q}:m        | HASH | per message id: `<id>` → body JSON text (byte for byte), `i:<id>` → packed info, `c:<id>` → packed claim state (absent until first claimed) | safety net |
  * | zq:{P/Q}:claim    | HASH | claim id → packed claim (below) | safety net |
  * | zq:{P/Q}:moved    | ZSET | messages moved in by dead-lettering, "<source queue>:<id>", score = when the marker may go (ms); keeps an interrupted move from being accepted twice (accept-messages.lua) | safety net |
+ * | zq:{P/Q}:subs     | ZSET | subscription ids, all score 0 (lex order = byte order, for paging) | none |
+ * | zq:{P/Q}:sub      | HASH | subscription id → packed subscription (below) | none |
+ * | zq:{P/Q}:suburi   | HASH | subscriber URI → subscription id (the uniqueness rule) | none |
+ * | zq:{P/Q}:subexp   | ZSET | subscription ids, score = expires-at ms (reaped by lease-jobs.lua) | none |
+ * | zq:{P/Q}:jobs     | ZSET | pending job ids (below), score = due ms: when posted or retried, the lease's end while leased | none |
+ * | zq:{P/Q}:job      | HASH | job data: `<msg id>` → body copy and `i:<msg id>` → info copy of a notified message (stored once per message, whatever the number of subscriptions), `r:<msg id>` → how many pending jobs use that copy; `l:<job id>` → "attempts\|leaseId" (absent until first leased; leaseId "" after a retry); `d:<job id>` → a confirmation job's document | none |
+ * | zq:subscribed     | ZSET | the driver-wide index of queues that have subscriptions or jobs: member = the queue's key base `zq:{P/Q}:`, score = a "may be due from" hint (ms) | none |
  *
  * Packed records (fields joined by "|", decimal numbers, times in ms):
  * - info: ttl (s), created, expires, visibleAt, client id (last, so it may
@@ -46,6 +53,9 @@
  * - claim: ttl (s), updated, expires, then the ids of the messages it took in
  *   enqueue order joined by "," (one it lost since is skipped by checking the
  *   message's own claim state).
+ * - subscription: expires, confirmed (1/0), ttl (s), created, the byte length
+ *   of the subscriber, then the subscriber and the options text run together
+ *   (neither needs escaping; scripts read expires and confirmed with one match).
  * One hash holds all three so that a delete drops them with one HDEL, and
  * (bodies being larger than 64 bytes) it is always hashtable-encoded, never a
  * listpack searched linearly.
@@ -64,6 +74,32 @@
  * never recur). Deleting a queue drops the record and unlinks every other key
  * in the same script; purging unlinks them and takes a new gen (UNLINK frees
  * large values off Redis's main thread).
+ *
+ * Subscriptions and notification jobs. The record's `subn` counts stored
+ * subscriptions (expired ones too, until reaped); post-messages.lua reads it
+ * in the HMGET it already makes, so posting to a queue without subscriptions
+ * costs what it did before they existed. With subscriptions, the same script
+ * records one job per (message, live subscription): job id
+ * "n:<subscription id>:<message id>", due now, and one refcounted copy of
+ * each message in `job`. Confirmation jobs are "c:<subscription id>:<token>"
+ * (subscription-confirmation) and "u:<subscription id>:<token>"
+ * (unsubscribe-confirmation) with their document in `job`. The driver-wide
+ * job id is the queue's key base followed by the job id, so it names its
+ * queue. Deleting a subscription leaves its jobs in place: lease-jobs.lua
+ * drops every job whose subscription is gone or expired when it comes due,
+ * and reaps expired subscriptions (by `subexp`) on each visit. These keys get
+ * no safety-net expiry: subscriptions outlive messages.
+ *
+ * The subscribed index `zq:subscribed` (no hash tag: its own slot, touched
+ * only by the driver's JS, never inside a queue script). Subscription create
+ * adds the queue before writing the subscription and again after (so a
+ * concurrent idle-removal cannot lose it); posts that recorded jobs, retries
+ * and confirmation jobs lower its hint (ZADD LT). Lease visits the queues
+ * whose hint is <= now, runs lease-jobs.lua on each and sets the hint to
+ * min(next due, now + 5 s) (never below now, so busy queues take turns):
+ * every indexed queue is re-checked at least every 5 s whatever races
+ * happen. A queue with neither subscriptions nor jobs is removed from it,
+ * then re-checked and re-added if a subscription appeared meanwhile.
  *
  * Safety net: every key but the record and the index carries one relative
  * PEXPIRE aimed at the record's `hz`, which stays at least SLACK_MS beyond
@@ -126,6 +162,40 @@ export function queueKeys(scope: Scope): QueueKeys {
 /** Any key of a queue by its suffix, as the Lua scripts build it (for tests and tooling). */
 export function queueKey(scope: Scope, suffix: string): string {
   return `${queueKeys(scope).base}${suffix}`;
+}
+
+/** Default key of the driver-wide index of queues with subscriptions (see the layout above). */
+export const SUBSCRIBED_INDEX_KEY = `${KEY_PREFIX}:subscribed`;
+
+/** How long a subscribed queue may go without a lease visit (ms). */
+export const RECHECK_MS = 5000;
+
+/** The keys of a queue from its key base (`zq:{P/Q}:`). */
+export function keysOfBase(base: string): { readonly record: string; readonly base: string } {
+  return { record: `${base}q`, base };
+}
+
+/** The scope of a queue key base (`zq:{P/Q}:`); null when it is not one. */
+export function scopeOfBase(base: string): Scope | null {
+  if (!base.endsWith("}:")) return null;
+  const decoded = decodeKey(`${base}q`);
+  return decoded?.kind === "queue" ? { project: decoded.project, queue: decoded.queue } : null;
+}
+
+/**
+ * Splits a driver-wide job id into its queue's key base, the queue's scope
+ * and the job id within the queue; null when it is not one.
+ */
+export function splitJobId(id: string): { readonly base: string; readonly scope: Scope; readonly local: string } | null {
+  const head = `${KEY_PREFIX}:{`;
+  if (!id.startsWith(head)) return null;
+  const close = id.indexOf("}:", head.length);
+  if (close < 0) return null;
+  const base = id.slice(0, close + 2);
+  const scope = scopeOfBase(base);
+  const local = id.slice(close + 2);
+  if (scope === null || !/^[ncu]:[^:]+:./.test(local)) return null;
+  return { base, scope, local };
 }
 
 /** The project's queue index. */

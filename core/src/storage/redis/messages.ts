@@ -7,12 +7,13 @@ import type { RedisContext } from "./context.ts";
 import { newToken, projectIndexKey, queueKeys } from "./keys.ts";
 import { packInfo, toMessage } from "./records.ts";
 import { isStatus, statusError } from "./status.ts";
+import type { SubscribedIndex } from "./subscribed-index.ts";
 
 /** Stored ids one list call examines before returning (bounds the script's run time). */
 const LIST_SCAN = 200;
 
 
-export function createMessageStore(ctx: RedisContext): MessageStore {
+export function createMessageStore(ctx: RedisContext, subscribed: SubscribedIndex): MessageStore {
   const { client, clock, scripts, run } = ctx;
 
   return {
@@ -49,13 +50,15 @@ export function createMessageStore(ctx: RedisContext): MessageStore {
       if (creates) await run(() => client.zadd(index, 0, scope.queue));
       const args: Array<string | number> = [
         k.record, k.base, now, ctx.budget, options.ifVersion, creates ? newToken() : "", creates ? newToken() : "",
-        Number.isFinite(first) ? first : now, latest, ids.length, visible.length / 2,
+        Number.isFinite(first) ? first : now, latest, ids.length, visible.length / 2, options.subscribers ?? "all",
       ];
       for (const list of [fields, expiries, visible]) for (const v of list) args.push(v);
       const reply = await run(() => scripts.postMessages(args));
       if (isStatus(reply)) throw statusError(reply, scope);
       // Indexed again after creation: a concurrent queue delete may have removed the first entry.
-      if (reply === 1) await run(() => client.zadd(index, 0, scope.queue));
+      if ((reply & 1) === 1) await run(() => client.zadd(index, 0, scope.queue));
+      // Jobs were recorded: the lease path should visit the queue now (keys.ts).
+      if ((reply & 2) === 2) await subscribed.lower(k.base, now);
       return ids;
     },
 

@@ -39,6 +39,14 @@ export const scriptTable = [
   { name: "releaseClaim", file: "release-claim.lua", numberOfKeys: 2 },
   { name: "acceptMessages", file: "accept-messages.lua", numberOfKeys: 2 },
   { name: "finishMove", file: "finish-move.lua", numberOfKeys: 2 },
+  { name: "createSubscription", file: "create-subscription.lua", numberOfKeys: 2 },
+  { name: "updateSubscription", file: "update-subscription.lua", numberOfKeys: 2 },
+  { name: "confirmSubscription", file: "confirm-subscription.lua", numberOfKeys: 2 },
+  { name: "deleteSubscription", file: "delete-subscription.lua", numberOfKeys: 2 },
+  { name: "purgeSubscriptions", file: "purge-subscriptions.lua", numberOfKeys: 2 },
+  { name: "leaseJobs", file: "lease-jobs.lua", numberOfKeys: 2 },
+  { name: "ackJobs", file: "ack-jobs.lua", numberOfKeys: 2 },
+  { name: "retryJob", file: "retry-job.lua", numberOfKeys: 2 },
 ] as const satisfies readonly ScriptSpec[];
 
 export type ScriptName = (typeof scriptTable)[number]["name"];
@@ -71,6 +79,8 @@ export type RawNewClaim = [
   moving: string[],
   movingFields: Array<string | null>,
 ];
+/** The reply of lease-jobs.lua: next due, idle, then 5 entries per leased job (see its header). */
+export type RawLease = [nextDue: string, idle: number, jobs: Array<string | null>];
 /** {claimed, total, oldestId, oldestCreated, newestId, newestCreated}. */
 export type RawStats = [number, number, string, string | number, string, string | number];
 
@@ -97,6 +107,14 @@ declare module "ioredis" {
     [command: `releaseClaim:${string}`]: (...args: Arg[]) => Result<number, Context>;
     [command: `acceptMessages:${string}`]: (...args: Arg[]) => Result<[created: number, accepted: number], Context>;
     [command: `finishMove:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `createSubscription:${string}`]: (...args: Arg[]) => Result<[created: number, id: string, queueCreated: number] | number, Context>;
+    [command: `updateSubscription:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `confirmSubscription:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `deleteSubscription:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `purgeSubscriptions:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `leaseJobs:${string}`]: (...args: Arg[]) => Result<RawLease, Context>;
+    [command: `ackJobs:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `retryJob:${string}`]: (...args: Arg[]) => Result<number, Context>;
   }
 }
 

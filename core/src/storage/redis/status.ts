@@ -11,6 +11,8 @@ import {
   messageNotClaimed,
   messageNotFound,
   queueNotFound,
+  subscriptionExists,
+  subscriptionNotFound,
   versionMismatch,
 } from "../failures.ts";
 
@@ -22,6 +24,8 @@ export const Status = {
   CLAIM_GONE: -5,
   MESSAGE_NOT_CLAIMED: -6,
   QUEUE_VERSION_MISMATCH: -7,
+  SUBSCRIPTION_NOT_FOUND: -8,
+  SUBSCRIPTION_EXISTS: -9,
   /** Not an error: the housekeeping backlog exceeded the budget; the driver calls again. */
   BEHIND: -100,
 } as const;
@@ -31,7 +35,7 @@ export function isStatus(reply: unknown): reply is number {
   return typeof reply === "number" && reply < 0;
 }
 
-/** The error for a status code; `id` names the message or claim involved. */
+/** The error for a status code; `id` names the message, claim or subscription involved. */
 export function statusError(code: number, scope: Scope, id = ""): ZaqarError | Error {
   switch (code) {
     case Status.QUEUE_NOT_FOUND:
@@ -48,6 +52,10 @@ export function statusError(code: number, scope: Scope, id = ""): ZaqarError | E
       return messageNotClaimed();
     case Status.QUEUE_VERSION_MISMATCH:
       return versionMismatch();
+    case Status.SUBSCRIPTION_NOT_FOUND:
+      return subscriptionNotFound(id);
+    case Status.SUBSCRIPTION_EXISTS:
+      return subscriptionExists();
     default:
       // A code with no mapping is a bug in a script, not a client error.
       return new Error(`redis driver: unknown script status ${code}`);

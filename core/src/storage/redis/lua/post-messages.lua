@@ -18,11 +18,18 @@
   ARGV[7]  latest expiry in the batch (ms)
   ARGV[8]  n, the number of messages
   ARGV[9]  d, the number of delayed messages among them
+  ARGV[10] which subscriptions get notification jobs: "all" or "confirmed"
   then 4n  HSET pairs of Q.m per message, in order: <id> body, i:<id> info
   then 2n  ZADD pairs of `exp`: expires-at, id
   then 2d  ZADD pairs of `delayed`: visible-at, id
 
-  Returns: 1 when this call created the queue, 0 otherwise.
+  Notifications: only when the record's `subn` (read with the fields the
+  post reads anyway) says the queue has subscriptions, one job per
+  (message, live subscription passing ARGV[10]) is recorded, due now, with
+  one copy of each message's body and info in Q.job (keys.ts).
+
+  Returns: 1 when this call created the queue, 0 otherwise, plus 2 when it
+  recorded notification jobs.
   Status: -7 QUEUE_VERSION_MISMATCH (nothing stored).
 ]]
 local rcall = redis.call
@@ -40,11 +47,11 @@ local function sliced(cmd, key, list, from, to)
 end
 
 local n, d = tonumber(ARGV[8]), tonumber(ARGV[9])
-local FIELDS = 10
+local FIELDS = 11
 local EXP = FIELDS + 4 * n
 local DELAYED = EXP + 2 * n
 local created = 0
-local ok = openQueue('ver', 'hz')
+local ok = openQueue('ver', 'hz', 'subn')
 if not ok and ARGV[3] == '' then
   rcall('HSET', KEYS[1], 'meta', '{}', 'ver', ARGV[4], 'gen', ARGV[5], 'seq', '0', 'front', '0', 'created', ARGV[1], 'due', int(NEVER), 'hz', '0')
   R.due, R.hz = NEVER, '0'
@@ -72,4 +79,23 @@ sliced('ZADD', Q.delayed, ARGV, DELAYED, DELAYED + 2 * d - 1)
 sliced('ZADD', Q.all, all, 1, 2 * n)
 lowerDue(tonumber(ARGV[6]))
 keep(tonumber(ARGV[7]), keys, fresh)
-return created
+if not R.subn or tonumber(R.subn) <= 0 then return created end
+
+-- Notification jobs "n:<subscription id>:<message id>" (keys.ts).
+local subs = rcall('HGETALL', Q.sub)
+local prefixes = {}
+for i = 1, #subs, 2 do
+  local ex, cf = string.match(subs[i + 1], '^(%d+)|([01])|')
+  if tonumber(ex) > now and (cf == '1' or ARGV[10] ~= 'confirmed') then prefixes[#prefixes + 1] = 'n:' .. subs[i] .. ':' end
+end
+if #prefixes == 0 then return created end
+local jobs, refs, s = {}, {}, int(#prefixes)
+for i = 1, n do
+  local id = ARGV[FIELDS + 4 * (i - 1)]
+  for _, p in ipairs(prefixes) do jobs[#jobs + 1] = ARGV[1]; jobs[#jobs + 1] = p .. id end
+  refs[2 * i - 1] = 'r:' .. id; refs[2 * i] = s
+end
+sliced('ZADD', Q.jobs, jobs, 1, #jobs)
+sliced('HSET', Q.job, ARGV, FIELDS, EXP - 1)
+sliced('HSET', Q.job, refs, 1, 2 * n)
+return created + 2
