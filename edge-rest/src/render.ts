@@ -94,6 +94,35 @@ export function pyFloat(x: number): string {
 }
 
 
+/**
+ * A JSON text with Python json.dumps's spacing: no whitespace between tokens
+ * but one space after each "," and ":". A lexical pass over the text the core
+ * sent (strings copied untouched), for documents the core keeps compact but
+ * Zaqar shows re-serialised (subscription options).
+ */
+export function pySpaced(json: string): string {
+  let out = "";
+  let from = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+      out += json.slice(from, i);
+      from = i + 1;
+    } else if (c === 0x2c || c === 0x3a) {
+      out += `${json.slice(from, i + 1)} `;
+      from = i + 1;
+    }
+  }
+  return out + json.slice(from);
+}
+
 /** Python json.dumps of a plain JSON value (integers only; use pyFloat for floats). */
 export function pyJson(value: unknown): string {
   if (value === null || value === undefined) return "null";

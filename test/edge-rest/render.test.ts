@@ -1,6 +1,6 @@
-/** Python-compatible renderings the edge produces itself (float repr, str repr). */
+/** Python-compatible renderings the edge produces itself (float repr, json.dumps spacing). */
 import test from "ava";
-import { pyFloat } from "../../edge-rest/src/render.ts";
+import { pyFloat, pySpaced } from "../../edge-rest/src/render.ts";
 
 const floats: Array<[number, string]> = [
   [0.0004534721374511719, "0.0004534721374511719"],
@@ -22,3 +22,18 @@ for (const [value, repr] of floats) {
   });
 }
 
+
+const spaced: Array<[string, string]> = [
+  ['{"k":"v"}', '{"k": "v"}'],
+  ['{"k": "v"}', '{"k": "v"}'],
+  ['{ "a" :1 ,\n\t"b":[1,2,{"c":null}] }', '{"a": 1, "b": [1, 2, {"c": null}]}'],
+  ['{"s":"a, b: c","e":"q\\"uote, \\\\","t":"x"}', '{"s": "a, b: c", "e": "q\\"uote, \\\\", "t": "x"}'],
+  ['{"u":"ünï, cödé","n":-1.5e3}', '{"u": "ünï, cödé", "n": -1.5e3}'],
+  ["{}", "{}"],
+];
+
+for (const [compact, python] of spaced) {
+  test(`pySpaced(${compact}) is ${python}`, (t) => {
+    t.is(pySpaced(compact), python);
+  });
+}
