@@ -15,6 +15,7 @@ import { adminRoutes, pingRoutes } from "./routes/v2/health.ts";
 import { homeRoutes } from "./routes/v2/home.ts";
 import { messageRoutes } from "./routes/v2/messages.ts";
 import { queueRoutes } from "./routes/v2/queues.ts";
+import { subscriptionRoutes } from "./routes/v2/subscriptions.ts";
 import { topicRoutes } from "./routes/v2/topics.ts";
 
 export interface RestEdgeDeps {
@@ -35,9 +36,8 @@ export interface RestEdge {
 const DRAIN_MS = 10_000;
 
 /**
- * The route table. Subscriptions (of queues and of topics), signed URLs,
- * pools and flavors are not routed yet: like Zaqar with those features off,
- * they answer 404.
+ * The route table. Signed URLs (share), pools and flavors are not routed
+ * yet: like Zaqar with those features off, they answer 404.
  */
 export function restRoutes(adminMode: boolean): readonly Route[] {
   return [
@@ -45,6 +45,7 @@ export function restRoutes(adminMode: boolean): readonly Route[] {
     ...queueRoutes,
     ...messageRoutes,
     ...claimRoutes,
+    ...subscriptionRoutes,
     ...topicRoutes,
     ...pingRoutes,
     ...(adminMode ? adminRoutes : []),

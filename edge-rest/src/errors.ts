@@ -62,6 +62,15 @@ export const whatFailed = {
   deleteTopic: "Topic could not be deleted.",
   getTopicStats: "Topic stats could not be read.",
   purgeTopic: "Topic could not be purged.",
+  createSubscription: "Subscription could not be created.",
+  listSubscriptions: "Subscriptions could not be listed.",
+  getSubscription: "Subscription could not be retrieved.",
+  // Zaqar answers an unexpected PATCH or confirm failure with 400 "Unable to
+  // update/confirm subscription"; an unreachable core or store is a 503 here,
+  // as on every other route, so that clients retry it.
+  updateSubscription: "Subscription could not be updated.",
+  deleteSubscription: "Subscription could not be deleted.",
+  confirmSubscription: "Subscription could not be confirmed.",
 } as const satisfies Record<string, string | null>;
 
 export type FailureKey = keyof typeof whatFailed;
@@ -100,6 +109,16 @@ export function toErrorReply(err: unknown, failure: FailureKey, log: () => Logge
     description: text === null ? undefined : `${text} Please try again in a few seconds.`,
     headers: undefined,
   };
+}
+
+/**
+ * The core's verdict `err`, carrying extra headers when it answers `status`
+ * (Zaqar's 409 on subscription create names the collection in Location);
+ * any other error is answered unchanged.
+ */
+export function withHeadersOn(err: unknown, status: number, headers: Record<string, string>): unknown {
+  if (!(err instanceof CoreError) || err.detail === undefined || err.detail.httpStatus !== status) return err;
+  return new HttpError(status, err.detail.title, err.description === "" ? undefined : err.description, headers);
 }
 
 /** Zaqar's error body: title, then description when there is one. */

@@ -5,20 +5,26 @@
  *   for (const [store, env] of useEdgeOnStores(test)) test(`${store}: ...`, ...)
  */
 import type { TestFn } from "ava";
+import type { TestCoreOptions } from "../helpers/core.ts";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server.ts";
 import { useEdge, type EdgeEnv } from "./harness.ts";
 
 export type Store = "memory" | "redis";
 
-export function useEdgeOnStores(test: TestFn<unknown>): ReadonlyArray<readonly [Store, EdgeEnv]> {
+/** `core`: settings both cores share (a manual clock, extra ZAQAR_* settings). */
+export function useEdgeOnStores(
+  test: TestFn<unknown>,
+  core: Omit<TestCoreOptions, "store" | "redisUrl"> = {},
+): ReadonlyArray<readonly [Store, EdgeEnv]> {
   let redis: RedisServer | undefined;
   // Serial hooks run before the concurrent ones: Redis is up before its core starts.
   test.serial.before(async () => {
     redis = await startRedisServer();
   });
-  const memory = useEdge(test);
+  const memory = useEdge(test, { core: { ...core } });
   const onRedis = useEdge(test, {
     core: {
+      ...core,
       store: "redis",
       get redisUrl() {
         return (redis as RedisServer).url;

@@ -1,15 +1,15 @@
 /**
  * Topics (rest-queues.md §5): list, create (PUT), metadata (GET), JSON-patch
  * (PATCH), delete, stats and purge, shaped like the queue routes, plus the
- * topic's messages. Zaqar 15 routes the message paths to handlers that fail
- * with 500; here they serve the topic's messages as the queue message routes
- * do. The subscription and confirm paths stay unrouted (404) until
- * subscriptions exist.
+ * topic's messages and subscriptions. Zaqar 15 routes the message,
+ * subscription and confirm paths to handlers that fail with 500; here they
+ * serve the topic's messages and subscriptions as the queue routes do.
  */
 import { linksJson, rawJson, setPair } from "../../render.ts";
 import { NO_CONTENT, param, type Handler, type Route } from "../../route.ts";
 import { EMPTY, listItems, readListParams, requirePatchType, statsExtremes } from "./collections.ts";
 import { messageRoutesOf } from "./messages.ts";
+import { subscriptionRoutesOf } from "./subscriptions.ts";
 
 /** "/v2/topics/<t>" (topic names are plain ASCII by the core's rules). */
 const topicPath = (topic: string): string => `/v2/topics/${topic}`;
@@ -93,4 +93,5 @@ export const topicRoutes: readonly Route[] = [
   { path: "/v2/topics/:topic_name/stats", methods: { GET: topicStats } },
   { path: "/v2/topics/:topic_name/purge", methods: { POST: purgeTopic } },
   ...messageRoutesOf({ base: "/v2/topics", param: "topic_name", topic: true }),
+  ...subscriptionRoutesOf({ base: "/v2/topics", param: "topic_name", topic: true }),
 ];
