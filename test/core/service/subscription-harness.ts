@@ -15,6 +15,7 @@ import type { ExecutionContext } from "ava";
 import { ErrorDetailSchema, RpcStatusSchema } from "../../../proto/gen/zaqar/v1/errors_pb.js";
 import { createManualClock, type ManualClock } from "../../../core/src/clock.ts";
 import { startCore, type TestCore } from "../../helpers/core.ts";
+import { startRedisServer } from "../../helpers/redis-server.ts";
 
 const protoRoot = fileURLToPath(new URL("../../../proto", import.meta.url));
 const definition = protoLoader.loadSync(
@@ -30,12 +31,14 @@ type Unary = (req: object, md: grpc.Metadata, options: grpc.CallOptions, cb: (er
 
 export interface StoreSetup {
   readonly store: "memory" | "redis";
-  /** Redis only: a server of this test's own (notification jobs are store-wide). */
-  readonly redisUrl?: () => Promise<string>;
+  /** Redis only: the server's URL (notification tests need one of their own per test: jobs are store-wide). */
+  readonly redisUrl?: (t: ExecutionContext) => Promise<string>;
 }
 
 export interface Harness {
   readonly core: TestCore;
+  /** Closes the core (once; the teardown closes it otherwise). */
+  close(): Promise<void>;
   readonly clock: ManualClock;
   /** A fresh random project of this test. */
   readonly project: string;
@@ -54,12 +57,14 @@ export interface Failure {
 
 export async function startHarness(t: ExecutionContext, setup: StoreSetup, env: Record<string, string> = {}): Promise<Harness> {
   const clock = createManualClock(Date.now());
-  const redisUrl = setup.store === "redis" && setup.redisUrl ? await setup.redisUrl() : undefined;
+  const redisUrl = setup.store === "redis" && setup.redisUrl ? await setup.redisUrl(t) : undefined;
   const core = await startCore({ store: setup.store, ...(redisUrl ? { redisUrl } : {}), clock, env });
   const clients = new Map<ServiceName, grpc.Client>();
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= core.close());
   t.teardown(async () => {
     for (const client of clients.values()) client.close();
-    await core.close();
+    await close();
   });
   const project = `p-${randomUUID()}`;
 
@@ -87,6 +92,7 @@ export async function startHarness(t: ExecutionContext, setup: StoreSetup, env: 
 
   return {
     core,
+    close,
     clock,
     project,
     call,
@@ -106,3 +112,10 @@ export async function startHarness(t: ExecutionContext, setup: StoreSetup, env: 
 
 export const json = (doc: unknown): Buffer => Buffer.from(JSON.stringify(doc));
 export const parse = (bytes: Buffer): any => JSON.parse(bytes.toString("utf8"));
+
+/** A private redis-server for one test, stopped by its teardown (after the core closes: teardowns run last-in first-out). */
+export async function redisPerTest(t: ExecutionContext): Promise<string> {
+  const server = await startRedisServer();
+  t.teardown(() => server.stop());
+  return server.url;
+}
