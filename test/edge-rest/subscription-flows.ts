@@ -120,6 +120,16 @@ export function defineSubscriptionTests(test: TestFn<unknown>, store: Store, env
     );
   });
 
+  it("POST refused for its content still creates the owner, as Zaqar does (it creates it before validating)", async (t, api) => {
+    failed(t, await api.post(subs("early"), { subscriber: "ftp://x" }), 400, API(SCHEMES));
+    const res = await api.get(base);
+    t.deepEqual(
+      (res.json()[owner.collection] as Array<{ name: string }>).map((q) => q.name),
+      ["early"],
+    );
+    jsonBody(t, await api.get(subs("early")), 200, `{"subscriptions": [], "links": []}`);
+  });
+
   it("POST without ttl or options stores the default ttl 3600 and options {}", async (t, api) => {
     const id = await create(api, "q", { subscriber: "mailto:ops@example.com?subject=Alert" });
     jsonBody(t, await api.get(`${subs("q")}/${id}`), 200, subscriptionText({ id, source: "q", subscriber: "mailto:ops@example.com?subject=Alert" }));
