@@ -3,12 +3,13 @@
  * waits until every endpoint it lists accepts TCP connections, then starts the
  * next; it stops them in reverse order.
  *
- * To add a process (edge-ws, notifier), append an entry: its main file, where it
+ * To add a process (edge-ws), append an entry: its main file, where it
  * listens (read with the process's own config parser, so defaults and validation
  * live in one place), and any environment it derives from the others.
  */
 import { readCoreConfig } from "../../core/src/config.ts";
 import { readRestEdgeConfig } from "../../edge-rest/src/config.ts";
+import { readNotifierConfig } from "../../notifier/src/config.ts";
 import { dialHost } from "./ports.ts";
 
 export interface Endpoint {
@@ -52,20 +53,35 @@ export const core: ProcessSpec = {
   },
 };
 
+/** A client of the core follows it wherever ZAQAR_CORE_LISTEN put it, unless told otherwise. */
+function followCore(env: NodeJS.ProcessEnv): Record<string, string> {
+  if (env["ZAQAR_CORE_URL"] !== undefined) return {};
+  const { host, port } = readCoreConfig(env).grpcListen;
+  return { ZAQAR_CORE_URL: hostPort(dialHost(host), port) };
+}
+
 export const edgeRest: ProcessSpec = {
   name: "edge-rest",
   main: "edge-rest/src/main.ts",
-  // The edge follows the core wherever ZAQAR_CORE_LISTEN put it.
-  env: (env) => {
-    if (env["ZAQAR_CORE_URL"] !== undefined) return {};
-    const { host, port } = readCoreConfig(env).grpcListen;
-    return { ZAQAR_CORE_URL: hostPort(dialHost(host), port) };
-  },
+  env: followCore,
   endpoints(env) {
     const { host, port } = readRestEdgeConfig(env).listen;
     return [{ label: "REST API", host, port, address: `http://${hostPort(dialHost(host), port)}` }];
   },
 };
 
+export const notifier: ProcessSpec = {
+  name: "notifier",
+  main: "notifier/src/main.ts",
+  env: followCore,
+  // It serves no API; its health check is what the launcher waits for (none when set to "off").
+  endpoints(env) {
+    const listen = readNotifierConfig(env).healthListen;
+    if (!listen) return [];
+    const { host, port } = listen;
+    return [{ label: "notifier health", host, port, address: `http://${hostPort(dialHost(host), port)}/health` }];
+  },
+};
+
 /** Everything `npm start` runs. */
-export const allProcesses: readonly ProcessSpec[] = [core, edgeRest];
+export const allProcesses: readonly ProcessSpec[] = [core, edgeRest, notifier];

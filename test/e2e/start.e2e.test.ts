@@ -1,6 +1,6 @@
 /**
- * `npm start` as a user runs it: scripts/start.ts brings up the core and the REST
- * edge as child processes, prints where they listen, and takes them all down on
+ * `npm start` as a user runs it: scripts/start.ts brings up the core, the REST
+ * edge and the notifier as child processes, prints where they listen, and takes them all down on
  * SIGTERM — or when one of them dies.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -88,7 +88,8 @@ test("npm start serves REST on the embedded store and exits 0 on SIGTERM, leavin
   t.regex(launched.stdout(), /^zaqar-ts is running; store: memory/m);
   t.regex(launched.stdout(), new RegExp(`core gRPC\\s+${ports["ZAQAR_CORE_LISTEN"]}\\s`));
   t.regex(launched.stdout(), new RegExp(`core Connect/gRPC-Web\\s+http://${ports["ZAQAR_CORE_CONNECT_LISTEN"]}\\s`));
-  t.deepEqual([...pids.keys()], ["core", "edge-rest"]);
+  t.regex(launched.stdout(), new RegExp(`notifier health\\s+http://${ports["ZAQAR_NOTIFIER_HEALTH_LISTEN"]}/health\\s`));
+  t.deepEqual([...pids.keys()], ["core", "edge-rest", "notifier"]);
   // The children's pino lines pass through unchanged.
   t.true(launched.stdout().split("\n").some((line) => line.startsWith("{") && JSON.parse(line).name === "core"));
 
@@ -107,7 +108,7 @@ test("npm start serves REST on the embedded store and exits 0 on SIGTERM, leavin
   const { code, signal } = await launched.exit;
   t.deepEqual({ code, signal }, { code: 0, signal: null }, launched.stderr());
   for (const [name, pid] of pids) t.false(alive(pid), `${name} (pid ${pid}) is still running`);
-  for (const name of ["ZAQAR_CORE_LISTEN", "ZAQAR_CORE_CONNECT_LISTEN", "ZAQAR_REST_LISTEN"]) {
+  for (const name of ["ZAQAR_CORE_LISTEN", "ZAQAR_CORE_CONNECT_LISTEN", "ZAQAR_REST_LISTEN", "ZAQAR_NOTIFIER_HEALTH_LISTEN"]) {
     const [host, port] = (ports[name] as string).split(":");
     t.false(await accepts(host as string, Number(port)), `${name} still accepts connections`);
   }
