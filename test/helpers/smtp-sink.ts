@@ -48,6 +48,7 @@ const headerText = (value: unknown): string => {
   return String(value);
 };
 
+/** `port` 0 picks a free one; a fixed port lets a test bring a server up where a notifier already points. */
 export async function startSmtpSink(options: SmtpSinkOptions = {}, port = 0): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
   const recipients: string[] = [];
