@@ -40,14 +40,21 @@ function definition(service: DescService): grpc.ServiceDefinition {
 
 type Unary = grpc.handleUnaryCall<unknown, unknown>;
 
-function unary(work: (call: grpc.ServerUnaryCall<unknown, unknown>, signal: AbortSignal) => Promise<unknown>): Unary {
+function unary(work: (call: grpc.ServerUnaryCall<unknown, unknown>) => Promise<unknown>): Unary {
   return (call, callback) => {
-    const aborted = new AbortController();
-    call.on("cancelled", () => aborted.abort());
-    work(call, aborted.signal).then(
+    work(call).then(
       (response) => callback(null, response),
       (err: unknown) => callback(toGrpcError(err)),
     );
+  };
+}
+
+/** A unary call whose work can wait long (LeaseJobs): the signal aborts when the caller goes away. */
+function waitingUnary(work: (call: grpc.ServerUnaryCall<unknown, unknown>, signal: AbortSignal) => Promise<unknown>): Unary {
+  return (call, callback) => {
+    const gone = new AbortController();
+    call.on("cancelled", () => gone.abort());
+    unary((c) => work(c, gone.signal))(call, callback);
   };
 }
 
@@ -123,7 +130,7 @@ export function createGrpcServer(dispatcher: Dispatcher, notifications: Notifica
     executeStream: bidi(streams),
   });
   server.addService(definition(NotificationService), {
-    leaseJobs: unary((call, signal) => notifications.leaseJobs(call.request as LeaseJobsRequest, signal)),
+    leaseJobs: waitingUnary((call, signal) => notifications.leaseJobs(call.request as LeaseJobsRequest, signal)),
     ackJobs: unary((call) => notifications.ackJobs(call.request as AckJobsRequest)),
     retryJob: unary((call) => notifications.retryJob(call.request as RetryJobRequest)),
   });

@@ -230,6 +230,18 @@ export function notificationSuite(setup: StoreSetup): void {
     t.true(elapsed < 2_000, `answered after ${elapsed} ms`);
   });
 
+  test(title("a LeaseJobs whose caller gave up leases nothing more"), async (t) => {
+    const h = await start(t);
+    await subscribe(h, "q", { subscriber: "http://x.example/" });
+    const req = { workerId: "gone", maxJobs: 10, leaseSeconds: 30, waitMs: 30_000 };
+    const err = await t.throwsAsync<grpc.ServiceError>(h.call("NotificationService", "LeaseJobs", req, null, 300));
+    t.is(err?.code, grpc.status.DEADLINE_EXCEEDED);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await post(h, "q", [{ body: 1 }]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    t.is((await lease(h)).length, 1, "the job is still there for a live caller");
+  });
+
   test(title("a waiting LeaseJobs ends with an empty answer when the core shuts down"), async (t) => {
     const h = await start(t);
     await lease(h); // connected: the waiting call reaches the core at once
