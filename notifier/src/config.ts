@@ -11,7 +11,7 @@ export interface HostPort {
 export interface NotifierConfig {
   /** ZAQAR_CORE_URL: host:port of the core's native gRPC server. Default 127.0.0.1:7070. */
   readonly coreUrl: string;
-  /** ZAQAR_NOTIFIER_CONCURRENCY: webhook deliveries in flight at once. Default 64. */
+  /** ZAQAR_NOTIFIER_CONCURRENCY: webhook deliveries in flight at once. Default 128. */
   readonly concurrency: number;
   /** ZAQAR_NOTIFIER_LEASE_SIZE: most jobs one LeaseJobs call takes (1..1000). Default 100. */
   readonly leaseSize: number;
@@ -86,7 +86,7 @@ export function readNotifierConfig(env: NodeJS.ProcessEnv): NotifierConfig {
   const coreUrl = text("ZAQAR_CORE_URL", "127.0.0.1:7070").trim();
   if (!parseHostPort(coreUrl)) problems.push(`ZAQAR_CORE_URL must be host:port of the core's gRPC server, got "${coreUrl}"`);
 
-  const concurrency = int("ZAQAR_NOTIFIER_CONCURRENCY", 64, 1, 10_000);
+  const concurrency = int("ZAQAR_NOTIFIER_CONCURRENCY", 128, 1, 10_000);
   const leaseSize = int("ZAQAR_NOTIFIER_LEASE_SIZE", 100, 1, 1000);
   const leaseSeconds = int("ZAQAR_NOTIFIER_LEASE_SECONDS", 60, 1, 3600);
   const leaseWaitMs = int("ZAQAR_NOTIFIER_LEASE_WAIT_MS", 2000, 0, 30_000);

@@ -76,6 +76,8 @@ const MAIL_BUSY_DELAY_MS = 5000;
 /** Pause after handing jobs back, so a backlog of mail cannot spin the lease loop. */
 const HAND_BACK_PAUSE_MS = 200;
 const LEASE_BACKOFF_MS = { first: 250, max: 5000 };
+/** How long the loop waits for more free slots before leasing for only a few. */
+const GATHER_MS = 5;
 
 const jobFields = (job: Job) => ({
   job: job.id,
@@ -88,6 +90,8 @@ const jobFields = (job: Job) => ({
 
 export function createWorker(options: WorkerOptions, deps: WorkerDeps): Worker {
   const { client, tasks, log } = deps;
+  // Per-delivery debug records are built only when they will be written.
+  const debug = log.isLevelEnabled("debug");
   const webhooks = createLimiter(options.concurrency);
   const mails = createLimiter(options.mailConcurrency);
   const mailQueueLimit = options.mailConcurrency * (1 + MAIL_QUEUE_PER_SLOT);
@@ -130,7 +134,7 @@ export function createWorker(options: WorkerOptions, deps: WorkerDeps): Worker {
 
   function handBack(job: Job, delayMs: number): void {
     counts.handedBack++;
-    log.debug({ ...jobFields(job), delayMs }, events.handedBack);
+    if (debug) log.debug({ ...jobFields(job), delayMs }, events.handedBack);
     retryLater(job, delayMs, job.attempts, events.retryFailed);
   }
 
@@ -139,7 +143,7 @@ export function createWorker(options: WorkerOptions, deps: WorkerDeps): Worker {
     if (outcome.delivered) {
       counts.delivered++;
       acks.add(job);
-      log.debug({ ...jobFields(job), attempts, detail: outcome.detail }, events.delivered);
+      if (debug) log.debug({ ...jobFields(job), attempts, detail: outcome.detail }, events.delivered);
       return;
     }
     if (!outcome.retry) {
@@ -187,12 +191,22 @@ export function createWorker(options: WorkerOptions, deps: WorkerDeps): Worker {
 
   async function run(): Promise<void> {
     let backoffMs = LEASE_BACKOFF_MS.first;
+    // Under load, slots free one delivery at a time; leasing each alone would cost a
+    // LeaseJobs call per job. A moment's wait lets a few free up to lease together.
+    const batch = Math.min(options.leaseSize, Math.ceil(options.concurrency / 4));
+    let gathered = false;
     while (!stopping) {
       const free = options.concurrency - webhooks.active - webhooks.waiting;
       if (free <= 0) {
         await pause(60_000);
         continue;
       }
+      if (free < batch && !gathered) {
+        gathered = true;
+        await new Promise((r) => setTimeout(r, GATHER_MS));
+        continue;
+      }
+      gathered = false;
       let jobs: Job[];
       try {
         jobs = await client.lease({

@@ -4,7 +4,7 @@ import { readNotifierConfig, redactUrl } from "../../notifier/src/config.ts";
 test("the notifier's defaults need no environment", (t) => {
   t.deepEqual(readNotifierConfig({}), {
     coreUrl: "127.0.0.1:7070",
-    concurrency: 64,
+    concurrency: 128,
     leaseSize: 100,
     leaseSeconds: 60,
     leaseWaitMs: 2000,

@@ -24,7 +24,7 @@
  * response headers; the response body is read and dropped (within the same
  * timeout) so the socket can be reused.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { delivered, permanent, transient, type Outcome } from "./outcome.ts";
 
@@ -65,6 +65,12 @@ interface Hop {
 
 type HopResult = { readonly response: IncomingMessage } | { readonly error: Error };
 
+/** One delivery attempt: whether its timer fired, and the request it has open. */
+interface Attempt {
+  timedOut: boolean;
+  req: ClientRequest | null;
+}
+
 const effectivePort = (u: URL): string => u.port || (u.protocol === "https:" ? "443" : "80");
 const sameHost = (a: URL, b: URL): boolean => a.hostname.toLowerCase() === b.hostname.toLowerCase() && effectivePort(a) === effectivePort(b);
 
@@ -81,22 +87,23 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
   const userAgent = options.userAgent ?? "zaqar-ts-notifier";
 
   /** One request; a reused keep-alive socket the receiver had just closed gets one fresh try. */
-  function hop(h: Hop, signal: AbortSignal, fresh = false): Promise<HopResult> {
+  function hop(h: Hop, attempt: Attempt, fresh = false): Promise<HopResult> {
     return new Promise((resolve) => {
       const make = h.url.protocol === "https:" ? httpsRequest : httpRequest;
-      let req: ReturnType<typeof httpRequest>;
+      let req: ClientRequest;
       try {
-        req = make(h.url, { method: h.method, headers: h.headers, agent: agents[h.url.protocol as "http:" | "https:"], signal });
+        req = make(h.url, { method: h.method, headers: h.headers, agent: agents[h.url.protocol as "http:" | "https:"] });
       } catch (err) {
         // Invalid header names/values are rejected before anything is sent.
         resolve({ error: err as Error });
         return;
       }
+      attempt.req = req;
       req.once("response", (response) => resolve({ response }));
       req.once("error", (error) => {
         const code = (error as NodeJS.ErrnoException).code;
-        if (!fresh && req.reusedSocket && (code === "ECONNRESET" || code === "EPIPE") && !signal.aborted) {
-          resolve(hop(h, signal, true));
+        if (!fresh && req.reusedSocket && (code === "ECONNRESET" || code === "EPIPE") && !attempt.timedOut) {
+          resolve(hop(h, attempt, true));
         } else resolve({ error });
       });
       req.end(h.body ?? undefined);
@@ -115,22 +122,25 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
 
     const headers: OutgoingHttpHeaders = {};
     let hasUserAgent = false;
-    for (const [name, value] of Object.entries(hook.headers)) {
-      headers[name] = value;
+    for (const name in hook.headers) {
+      headers[name] = hook.headers[name];
       if (name.toLowerCase() === "user-agent") hasUserAgent = true;
     }
     if (!hasUserAgent) headers["User-Agent"] = userAgent;
     headers["Content-Length"] = String(hook.body.byteLength);
 
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), options.timeoutMs);
-    let draining = false;
+    // One timer per attempt (cheaper than an AbortSignal per request): it cuts whatever request is open.
+    const attempt: Attempt = { timedOut: false, req: null };
+    const timer = setTimeout(() => {
+      attempt.timedOut = true;
+      attempt.req?.destroy();
+    }, options.timeoutMs);
     let current: Hop = { url, method: "POST", headers, body: hook.body };
     try {
       for (let redirects = 0; ; redirects++) {
-        const result = await hop(current, controller.signal);
+        const result = await hop(current, attempt);
         if ("error" in result) {
-          if (controller.signal.aborted) return transient(`timed out after ${options.timeoutMs} ms`);
+          if (attempt.timedOut) return transient(`timed out after ${options.timeoutMs} ms`);
           const code = (result.error as NodeJS.ErrnoException).code;
           if (code === "ERR_INVALID_CHAR" || code === "ERR_INVALID_HTTP_TOKEN" || code === "ERR_HTTP_INVALID_HEADER_VALUE") {
             return permanent(`invalid request header: ${result.error.message}`);
@@ -144,10 +154,8 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
           // Decided on the status. The body is read and dropped before answering, so
           // the keep-alive socket is back in the pool for the next delivery; a body
           // still trickling when the timer fires is cut off then, without changing the outcome.
-          draining = true;
-          response.once("close", () => clearTimeout(timer));
           response.resume();
-          await drained(response, controller.signal);
+          await drained(response);
           // Node hands the socket back to the agent a moment after 'end'.
           await new Promise((resolve) => setImmediate(resolve));
           if (status >= 200 && status < 400) return delivered(`HTTP ${status}`);
@@ -173,7 +181,7 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     } catch (err) {
       return transient(errorText(err as Error));
     } finally {
-      if (!draining) clearTimeout(timer);
+      clearTimeout(timer);
     }
   }
 
@@ -186,17 +194,12 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
   };
 }
 
-/** Resolves when the response body has been read to its end, or the attempt's timer fired. */
-function drained(response: IncomingMessage, signal: AbortSignal): Promise<void> {
-  if (response.complete || signal.aborted) return Promise.resolve();
+/** Resolves when the response body has been read to its end, or the response was cut off (the attempt's timer). */
+function drained(response: IncomingMessage): Promise<void> {
+  if (response.complete || response.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
-    const done = (): void => {
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    response.once("end", done);
-    response.once("close", done);
-    signal.addEventListener("abort", done, { once: true });
+    response.once("end", resolve);
+    response.once("close", resolve);
   });
 }
 
