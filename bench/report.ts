@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import type { NotifyResult } from "./notify.ts";
 import type { ScenarioResult } from "./scenario.ts";
 
 export interface Target {
@@ -92,6 +93,27 @@ export function printReport(results: Map<string, ScenarioResult>, targets: reado
     "\nfor scale (issue, measured with wrk): Zaqar 15 did ~2,650 produce / ~550 consume msgs/s (post p99 113 ms);" +
       "\na do-nothing Node HTTP server ~68,000 / ~7,200. The ceilings above are this run's own.",
   );
+}
+
+/** The notification scenario, beside this run's REST produce figure (posts to a queue without subscriptions). */
+export function printNotify(n: NotifyResult, restProduce: ScenarioResult | undefined): void {
+  const vsRest = (x: number) => (restProduce && restProduce.msgsPerSec > 0 ? `${Math.round((x / restProduce.msgsPerSec) * 100)}%` : "n/a");
+  console.log(
+    `\nnotifications: ${num(n.messages)} messages (${n.post.requests} posts of 10 × 1 KiB) to a queue with ${n.subscriptions} webhook subscriptions, ` +
+      `${num(n.deliveries)} webhook POSTs to a bare node:http receiver, one notifier:`,
+  );
+  const rows: Array<[string, string, string]> = [
+    ["webhook deliveries/s", num(n.deliveriesPerSec), `first post to last delivery ${n.deliverS} s; ${vsRest(n.deliveriesPerSec)} of REST produce`],
+    ["posting with 10 subscriptions", `${num(n.post.msgsPerSec)} msgs/s`, `p50 ${n.post.p50Ms} ms, p99 ${n.post.p99Ms} ms, done in ${n.post.durationS} s (${n.client.split(";")[0]})`],
+    ["same posts, no subscriptions", `${num(n.plainPost.msgsPerSec)} msgs/s`, `p50 ${n.plainPost.p50Ms} ms, p99 ${n.plainPost.p99Ms} ms, done in ${n.plainPost.durationS} s (same client, just before)`],
+    ["REST produce, no subscriptions", restProduce ? `${num(restProduce.msgsPerSec)} msgs/s` : "not run", restProduce ? `p50 ${restProduce.p50Ms} ms, p99 ${restProduce.p99Ms} ms (${restProduce.client})` : "BENCH_ONLY=rest,notify to compare"],
+  ];
+  for (const [label, value, note] of rows) console.log(`  ${pad(label, 31)} ${pad(value, 14, true)}  ${note}`);
+  const cpu = Object.entries(n.cpu).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(", ");
+  const per = Object.entries(n.cpuUsPerDelivery).map(([k, v]) => `${k} ${v}`).join(", ");
+  console.log(`  cpu %: ${cpu}`);
+  console.log(`  µs/delivery: ${per}`);
+  for (const w of n.warnings) console.log(`  note: ${w}`);
 }
 
 export function writeJson(path: string, data: object): void {

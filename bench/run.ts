@@ -5,7 +5,10 @@
  * (the driver's Lua scripts from one ioredis client) and the edge ceiling (a
  * bare Node HTTP server). Prints the table and targets; writes .bench/last.json.
  *
- * BENCH_DURATION=3 for a smoke check; BENCH_ONLY=rest,grpc-produce to pick
+ * Then the notification scenario: webhook deliveries/s for 1,000 messages
+ * posted to a queue with 10 webhook subscriptions (notify.ts).
+ *
+ * BENCH_DURATION=3 for a smoke check; BENCH_ONLY=rest,grpc-produce,notify to pick
  * scenarios; BENCH_PROFILE=1 to profile core and edge (see config.ts).
  */
 import { randomUUID } from "node:crypto";
@@ -18,8 +21,9 @@ import { readBenchConfig } from "./config.ts";
 import { cpuUse, machineCpu, snapshot } from "./cpu.ts";
 import { postDocument } from "./payload.ts";
 import { installCleanup } from "./procs.ts";
+import { notifyScenario, type NotifyResult } from "./notify.ts";
 import { mainThreadProfile, nowUs, printProfile, summariseProfile, type ProfileSummary } from "./profile.ts";
-import { evaluateTargets, printReport, writeJson } from "./report.ts";
+import { evaluateTargets, printNotify, printReport, writeJson } from "./report.ts";
 import type { BenchContext, ScenarioResult } from "./scenario.ts";
 import * as s from "./scenarios.ts";
 import { startStack } from "./stack.ts";
@@ -69,6 +73,7 @@ const ctx: BenchContext = {
 };
 const warm = Math.min(2, cfg.durationS);
 let failure: unknown = null;
+let notify: NotifyResult | null = null;
 
 async function measure(id: string, run: () => Promise<ScenarioResult>): Promise<void> {
   if (!selected(id)) return;
@@ -114,6 +119,13 @@ try {
     await measure("grpc-consume", () => s.grpcConsume(ctx, q));
     await backlog.flush();
   }
+  if (selected("notify")) {
+    log("notify ...");
+    const n = await notifyScenario(ctx, `notify-${runId}`);
+    notify = n;
+    log(`notify: ${n.deliveriesPerSec} webhook deliveries/s, posts p50 ${n.post.p50Ms} ms, p99 ${n.post.p99Ms} ms${n.warnings.length ? ` (${n.warnings.length} notes)` : ""}`);
+    await backlog.flush();
+  }
 } catch (err) {
   failure = err;
 } finally {
@@ -125,6 +137,7 @@ log("stack stopped");
 
 const targets = evaluateTargets(results);
 printReport(results, targets);
+if (notify) printNotify(notify, results.get("rest-produce"));
 
 // Per service scenario, the core's (and for REST the edge's) share of the whole-run profile.
 const profiles: Record<string, ProfileSummary> = {};
@@ -148,6 +161,7 @@ writeJson(`${outDir}/last.json`, {
   config: { ...cfg, only: cfg.only ? [...cfg.only] : null },
   machine: { cpus: cpus().length, model: cpus()[0]?.model, busyBeforePct: busyBefore, loadavgAtEnd: loadavg() },
   results: Object.fromEntries(results),
+  ...(notify ? { notify } : {}),
   targets,
   ...(profileDir ? { profiles } : {}),
   ...(failure ? { error: String(failure instanceof Error ? failure.stack : failure) } : {}),
