@@ -62,6 +62,10 @@ export function createJobsClient(address: string): JobsClient {
     "grpc.keepalive_time_ms": 30_000,
     "grpc.keepalive_timeout_ms": 10_000,
     "grpc.keepalive_permit_without_calls": 1,
+    // A notifier often starts before the core, or outlives a core restart: reconnect
+    // within seconds rather than grpc-js's default backoff of up to two minutes.
+    "grpc.initial_reconnect_backoff_ms": 250,
+    "grpc.max_reconnect_backoff_ms": 5000,
   });
 
   function unary<Req, Res>(method: string, encode: (m: Req) => Buffer, decode: (b: Buffer) => Res, req: Req, timeoutMs: number): Promise<Res> {

@@ -166,7 +166,7 @@ export function defineNotifyFlows(store: Store): void {
     const api = stack.api();
     await api("POST", "/v2/queues/mixed/subscriptions", { subscriber: "mailto:ops@example.com" });
     await api("POST", "/v2/queues/mixed/subscriptions", { subscriber: hook.url() });
-    await stack.spawnNotifier({
+    const notifier = await stack.spawnNotifier({
       ZAQAR_SMTP_URL: `smtp://127.0.0.1:${(mute.address() as AddressInfo).port}`,
       // Stuck mails would hold a shared slot for up to 3 × 20 s each.
       ZAQAR_SMTP_TIMEOUT_MS: "20000",
@@ -179,6 +179,10 @@ export function defineNotifyFlows(store: Store): void {
     }
     await hook.waitFor(100, 15_000);
     t.true(performance.now() - started < 15_000, `100 webhooks took ${Math.round(performance.now() - started)} ms beside 100 stuck mails`);
+    // The 4 SMTP slots hold 4 mails and queue 32 more; the rest went back to the core for later.
+    await eventually(t, "only the mails are left in flight", async () => (await health(notifier))["inFlight"] === 36);
+    const stats = await health(notifier);
+    t.true(Number(stats["handedBack"]) > 0, JSON.stringify(stats));
   });
 
   test(title("mail for an SMTP server that was down arrives once it is up"), async (t) => {

@@ -70,20 +70,57 @@ function notifierEnv(coreAddress: string, healthPort: number, extra: Record<stri
   };
 }
 
-async function waitHealthy(url: string, child: ChildProcess, output: () => string): Promise<void> {
+/** Polls the health check until it answers one of `statuses`. */
+async function waitHealthy(url: string, child: ChildProcess, output: () => string, statuses: readonly number[]): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`notifier exited before it was healthy:\n${output()}`);
     try {
       const res = await fetch(url);
       await res.arrayBuffer();
-      if (res.status === 200) return;
+      if (statuses.includes(res.status)) return;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) throw new Error(`notifier not healthy within 30 s:\n${output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+export interface SpawnOptions {
+  /** Resolve once the health check answers 200 (the core answered a lease); default true. Otherwise once it listens. */
+  readonly healthy?: boolean;
+}
+
+/** Starts a notifier process against the core at `coreAddress`; it is SIGKILLed at teardown if still running. */
+export async function spawnNotifier(t: Teardown, coreAddress: string, env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<NotifierProcess> {
+  const healthPort = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", resolve(root, "notifier/src/main.ts")], {
+    cwd: root,
+    env: notifierEnv(coreAddress, healthPort, env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+  let out = "";
+  child.stdout?.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr?.on("data", (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once("exit", (code, signal) => r({ code, signal })));
+  const healthUrl = `http://127.0.0.1:${healthPort}/health`;
+  await waitHealthy(healthUrl, child, () => out, options.healthy === false ? [200, 503] : [200]);
+  return {
+    pid: child.pid as number,
+    healthUrl,
+    output: () => out,
+    records: () =>
+      out
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    exited,
+    kill: (signal) => void child.kill(signal),
+  };
 }
 
 export async function startNotifyStack(t: Teardown, options: NotifyStackOptions = {}): Promise<NotifyStack> {
@@ -102,10 +139,8 @@ export async function startNotifyStack(t: Teardown, options: NotifyStackOptions 
     log: pino({ level: "silent" }),
   });
   const { port } = await edge.listen();
-  const children: ChildProcess[] = [];
-  // Runs before the core and Redis teardowns registered above (ava runs teardowns in reverse order).
+  // Notifiers spawned later are killed before this runs (ava runs teardowns last registered first).
   t.teardown(async () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await edge.close();
     await core.close();
   });
@@ -118,32 +153,6 @@ export async function startNotifyStack(t: Teardown, options: NotifyStackOptions 
       const call = restCaller(restUrl, project);
       return Object.assign(call, { project });
     },
-    async spawnNotifier(env = {}) {
-      const healthPort = await freePort();
-      const child = spawn(process.execPath, ["--import", "tsx", resolve(root, "notifier/src/main.ts")], {
-        cwd: root,
-        env: notifierEnv(core.grpcAddress, healthPort, env),
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      children.push(child);
-      let out = "";
-      child.stdout?.on("data", (c: Buffer) => (out += c.toString()));
-      child.stderr?.on("data", (c: Buffer) => (out += c.toString()));
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once("exit", (code, signal) => r({ code, signal })));
-      const healthUrl = `http://127.0.0.1:${healthPort}/health`;
-      await waitHealthy(healthUrl, child, () => out);
-      return {
-        pid: child.pid as number,
-        healthUrl,
-        output: () => out,
-        records: () =>
-          out
-            .split("\n")
-            .filter((line) => line.startsWith("{"))
-            .map((line) => JSON.parse(line) as Record<string, unknown>),
-        exited,
-        kill: (signal) => void child.kill(signal),
-      };
-    },
+    spawnNotifier: (env = {}) => spawnNotifier(t, core.grpcAddress, env),
   };
 }
