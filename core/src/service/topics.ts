@@ -9,7 +9,6 @@
  * requests with `topic` set), on the topic's scope.
  */
 import { create } from "@bufbuild/protobuf";
-import { MessageStatSchema } from "../../../proto/gen/zaqar/v1/message_types_pb.js";
 import {
   CreateTopicResponseSchema,
   DeleteTopicResponseSchema,
@@ -20,47 +19,25 @@ import {
   TopicSummarySchema,
   UpdateTopicResponseSchema,
 } from "../../../proto/gen/zaqar/v1/topic_pb.js";
-import { ZaqarError, isZaqarError } from "../errors.ts";
-import type { MessageStamp, QueueMetadata } from "../storage/driver.ts";
+import { ZaqarError } from "../errors.ts";
+import { createCollectionOps, jsonBytes } from "./collections.ts";
 import type { ServiceDeps } from "./deps.ts";
 import type { Handlers } from "./handler-types.ts";
-import { isPlainObject, parseDocument, wrongDocumentType } from "./json.ts";
-import { applyPatch, parsePatch } from "./json-patch.ts";
-import { validateReserved } from "./queue-metadata.ts";
-import { purgeTypes } from "./queues.ts";
-import { ageSeconds } from "./render.ts";
 import { withTopicDefaults } from "./topic-metadata.ts";
-import { invalid, pageSize, queuesLimitText, topicProject, topicScope } from "./validate.ts";
+import { pageSize, queuesLimitText, topicProject, topicScope } from "./validate.ts";
 
 type TopicHandlers = Pick<
   Handlers,
   "createTopic" | "listTopics" | "getTopic" | "updateTopic" | "deleteTopic" | "getTopicStats" | "purgeTopic"
 >;
 
-const encoder = new TextEncoder();
-const jsonBytes = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(value));
-const MAX_PATCH_RETRIES = 5;
-
 export function createTopicHandlers(deps: ServiceDeps): TopicHandlers {
-  const { driver, limits, cache, clock } = deps;
-  const tooLarge = `Queue metadata is too large. Max size: ${limits.maxQueueMetadata}`;
-
-  const stamp = (m: MessageStamp | undefined, now: number) =>
-    m && create(MessageStatSchema, { id: m.id, age: ageSeconds(m.createdAtMs, now), createdAtMs: BigInt(m.createdAtMs) });
+  const { driver, limits, clock } = deps;
+  const ops = createCollectionOps(deps);
 
   return {
     async createTopic(ctx, req) {
-      const scope = topicScope(ctx, req.topic, limits);
-      if (req.metadata.length > limits.maxQueueMetadata) throw invalid(tooLarge);
-      let metadata: QueueMetadata = {};
-      if (req.metadata.length > 0) {
-        const doc = parseDocument(req.metadata);
-        if (!isPlainObject(doc)) throw wrongDocumentType();
-        validateReserved(doc, limits, "INVALID_REQUEST");
-        metadata = doc;
-      }
-      const created = await driver.queues.create(scope, metadata);
-      cache.forget(scope);
+      const created = await ops.create(topicScope(ctx, req.topic, limits), req.metadata);
       return create(CreateTopicResponseSchema, { created });
     },
 
@@ -89,31 +66,13 @@ export function createTopicHandlers(deps: ServiceDeps): TopicHandlers {
     },
 
     async updateTopic(ctx, req) {
-      const scope = topicScope(ctx, req.topic, limits);
-      if (req.patch.length > limits.maxQueueMetadata) throw new ZaqarError("INVALID_BODY", tooLarge);
-      if (req.patch.length === 0) throw new ZaqarError("INVALID_BODY", "PATCH body could not be empty for update.");
-      const ops = parsePatch(parseDocument(req.patch));
-      // Read-modify-write with optimistic concurrency, as for queues.
-      for (let attempt = 0; ; attempt++) {
-        const info = await driver.queues.info(scope);
-        if (!info.exists) throw new ZaqarError("QUEUE_NOT_FOUND", `Topic ${req.topic} does not exist for project ${ctx.project}`);
-        const next = applyPatch(info.metadata, ops);
-        validateReserved(next, limits, "INVALID_BODY");
-        try {
-          await driver.queues.setMetadata(scope, next, info.version);
-        } catch (err) {
-          if (isZaqarError(err, "QUEUE_VERSION_MISMATCH") && attempt < MAX_PATCH_RETRIES) continue;
-          throw err;
-        }
-        cache.forget(scope);
-        return create(UpdateTopicResponseSchema, { metadata: jsonBytes(withTopicDefaults(next, limits)) });
-      }
+      const notFound = () => new ZaqarError("QUEUE_NOT_FOUND", `Topic ${req.topic} does not exist for project ${ctx.project}`);
+      const next = await ops.patch(topicScope(ctx, req.topic, limits), req.patch, notFound);
+      return create(UpdateTopicResponseSchema, { metadata: jsonBytes(withTopicDefaults(next, limits)) });
     },
 
     async deleteTopic(ctx, req) {
-      const scope = topicScope(ctx, req.topic, limits);
-      await driver.queues.delete(scope);
-      cache.forget(scope);
+      await ops.delete(topicScope(ctx, req.topic, limits));
       return create(DeleteTopicResponseSchema, {});
     },
 
@@ -122,15 +81,12 @@ export function createTopicHandlers(deps: ServiceDeps): TopicHandlers {
       const now = clock.now();
       return create(GetTopicStatsResponseSchema, {
         total: BigInt(stats.total),
-        ...(stats.total > 0 ? { oldest: stamp(stats.oldest, now), newest: stamp(stats.newest, now) } : {}),
+        ...(stats.total > 0 ? { oldest: ops.stamp(stats.oldest, now), newest: ops.stamp(stats.newest, now) } : {}),
       });
     },
 
     async purgeTopic(ctx, req) {
-      const scope = topicScope(ctx, req.topic, limits);
-      const types = purgeTypes(req.body);
-      if (types.has("messages")) await driver.messages.purge(scope);
-      if (types.has("subscriptions")) await driver.subscriptions.purge(scope);
+      await ops.purge(topicScope(ctx, req.topic, limits), req.body);
       return create(PurgeTopicResponseSchema, {});
     },
   };
