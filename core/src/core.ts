@@ -10,6 +10,8 @@ import { createHandlers } from "./service/handlers.ts";
 import { createJobSignal } from "./service/job-signal.ts";
 import { createMessageCrypto } from "./service/message-crypto.ts";
 import { createNotificationHandlers } from "./service/notifications.ts";
+import { createPushService } from "./service/push.ts";
+import { createPushSignal } from "./service/push-signal.ts";
 import { createQueueCache } from "./service/queue-cache.ts";
 import { createStorage } from "./storage/index.ts";
 import type { StorageDriver } from "./storage/driver.ts";
@@ -22,6 +24,8 @@ export interface RunningCore {
   /** null when the Connect listener is off. */
   readonly connectPort: number | null;
   readonly driver: StorageDriver;
+  /** WatchMessages streams open right now. */
+  readonly watches: () => number;
   /** Stops accepting calls, lets in-flight ones finish, then closes storage. */
   close(): Promise<void>;
 }
@@ -38,6 +42,7 @@ export async function startCore(config: CoreConfig, deps: CoreDeps): Promise<Run
   const driver = deps.driver ?? (await createStorage(config, clock, deps.log));
   const crypto = createMessageCrypto(config.messageEncryptionKey, deps.log);
   const jobSignal = createJobSignal();
+  const pushSignal = createPushSignal();
   const serviceDeps = {
     driver,
     clock,
@@ -47,6 +52,7 @@ export async function startCore(config: CoreConfig, deps: CoreDeps): Promise<Run
     log: deps.log,
     notification: config.notification,
     jobSignal,
+    pushSignal,
   };
   const dispatcher = createDispatcher(createHandlers(serviceDeps), config, deps.log);
   const notifications = loggedNotifications(createNotificationHandlers(serviceDeps), deps.log);
@@ -54,18 +60,22 @@ export async function startCore(config: CoreConfig, deps: CoreDeps): Promise<Run
     deps.log.warn("ZAQAR_REQUIRE_CONFIRMATION is on but ZAQAR_SIGNED_URL_SECRET_KEY is unset: no confirmation messages are sent");
   }
 
-  const grpc = createGrpcServer(dispatcher, notifications);
+  const push = createPushService({ driver, clock, limits: config.limits, crypto, signal: pushSignal, rules: config });
+  const grpc = createGrpcServer(dispatcher, notifications, push, deps.log);
   const grpcPort = await grpc.listen(config.grpcListen.host, config.grpcListen.port);
-  const connect = config.connectListen ? createConnectServer(dispatcher, notifications) : null;
+  const connect = config.connectListen ? createConnectServer(dispatcher, notifications, push, deps.log) : null;
   const connectPort = connect && config.connectListen ? await connect.listen(config.connectListen.host, config.connectListen.port) : null;
 
   return {
     grpcPort,
     connectPort,
     driver,
+    watches: () => push.open,
     async close() {
       // Waiting LeaseJobs calls answer at once instead of holding the shutdown up.
       jobSignal.close();
+      // WatchMessages streams end (UNAVAILABLE: resume elsewhere with the last marker).
+      push.close();
       await Promise.all([grpc.close(), connect?.close()]);
       await driver.close();
     },

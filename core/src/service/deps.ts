@@ -6,6 +6,7 @@ import type { Limits } from "../limits.ts";
 import type { StorageDriver } from "../storage/driver.ts";
 import type { JobSignal } from "./job-signal.ts";
 import type { MessageCrypto } from "./message-crypto.ts";
+import type { PushSignal } from "./push-signal.ts";
 import type { QueueCache } from "./queue-cache.ts";
 
 export interface ServiceDeps {
@@ -20,4 +21,6 @@ export interface ServiceDeps {
   readonly notification: NotificationConfig;
   /** Wakes LeaseJobs long polls when this core records jobs. */
   readonly jobSignal: JobSignal;
+  /** Wakes WatchMessages streams of a queue when this core posts to it. */
+  readonly pushSignal: PushSignal;
 }

@@ -28,7 +28,7 @@ type MessageHandlers = Pick<
 const MAX_POST_ATTEMPTS = 3;
 
 export function createMessageHandlers(deps: ServiceDeps): MessageHandlers {
-  const { driver, limits, cache, clock, crypto, jobSignal } = deps;
+  const { driver, limits, cache, clock, crypto, jobSignal, pushSignal } = deps;
   const maxPerPage = limits.maxMessagesPerPage;
   // With confirmation required, unconfirmed subscriptions get no notification jobs.
   const subscribers = deps.notification.requireConfirmation ? "confirmed" : "all";
@@ -44,6 +44,7 @@ export function createMessageHandlers(deps: ServiceDeps): MessageHandlers {
         try {
           const ids = await driver.messages.post(scope, messages, { clientId, ifVersion: info.version, subscribers });
           if (jobSignal.watches(scope)) jobSignal.recorded();
+          pushSignal.posted(scope);
           return create(PostMessagesResponseSchema, { ids });
         } catch (err) {
           if (!isZaqarError(err, "QUEUE_VERSION_MISMATCH") || attempt >= MAX_POST_ATTEMPTS) throw err;

@@ -11,6 +11,7 @@ import * as health from "../../../proto/gen/zaqar/v1/health_codec.js";
 import * as message from "../../../proto/gen/zaqar/v1/message_codec.js";
 import * as messageTypes from "../../../proto/gen/zaqar/v1/message_types_codec.js";
 import * as notification from "../../../proto/gen/zaqar/v1/notification_codec.js";
+import * as push from "../../../proto/gen/zaqar/v1/push_codec.js";
 import * as queue from "../../../proto/gen/zaqar/v1/queue_codec.js";
 import * as subscription from "../../../proto/gen/zaqar/v1/subscription_codec.js";
 import * as topic from "../../../proto/gen/zaqar/v1/topic_codec.js";
@@ -28,6 +29,7 @@ const generated: ReadonlyArray<Record<string, unknown>> = [
   message,
   messageTypes,
   notification,
+  push,
   queue,
   subscription,
   topic,

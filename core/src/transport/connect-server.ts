@@ -11,19 +11,22 @@ import type { ExecuteRequest } from "../../../proto/gen/zaqar/v1/batch_pb.js";
 import type { AckJobsRequest, LeaseJobsRequest, RetryJobRequest } from "../../../proto/gen/zaqar/v1/notification_pb.js";
 import type { OpName } from "../service/handler-types.ts";
 import type { NotificationHandlers } from "../service/notifications.ts";
+import type { PushService as Push } from "../service/push.ts";
+import type { Logger } from "pino";
 import { createBatchExecutor, createOperationRunner } from "./batch.ts";
 import { createStreamSessions } from "./batch-stream.ts";
 import { connectExecuteStream } from "./connect-stream.ts";
 import { contextFromHeaders, type Dispatcher } from "./dispatch.ts";
 import { toConnectError } from "./error-status.ts";
-import { BatchService, NotificationService, operationServices } from "./services.ts";
+import { connectWatchMessages } from "./push-stream.ts";
+import { BatchService, NotificationService, PushService, operationServices } from "./services.ts";
 
 export interface ConnectServer {
   listen(host: string, port: number): Promise<number>;
   close(): Promise<void>;
 }
 
-export function createConnectServer(dispatcher: Dispatcher, notifications: NotificationHandlers): ConnectServer {
+export function createConnectServer(dispatcher: Dispatcher, notifications: NotificationHandlers, push: Push, log: Logger): ConnectServer {
   const run = createOperationRunner(dispatcher);
   const execute = createBatchExecutor(run);
   const streams = createStreamSessions(run);
@@ -55,6 +58,7 @@ export function createConnectServer(dispatcher: Dispatcher, notifications: Notif
       ackJobs: (req: AckJobsRequest) => converted(notifications.ackJobs(req)),
       retryJob: (req: RetryJobRequest) => converted(notifications.retryJob(req)),
     });
+    router.service(PushService, { watchMessages: connectWatchMessages(push, log) });
   };
   const server = http2.createServer(connectNodeAdapter({ routes, acceptCompression: [] }));
   // http2 close() waits for open sessions, and clients keep theirs idle-open: track and close them.

@@ -13,12 +13,15 @@ import type { ExecuteRequest, ExecuteStreamRequest, ExecuteStreamResponse } from
 import type { AckJobsRequest, LeaseJobsRequest, RetryJobRequest } from "../../../proto/gen/zaqar/v1/notification_pb.js";
 import type { OpName } from "../service/handler-types.ts";
 import type { NotificationHandlers } from "../service/notifications.ts";
+import type { PushService as Push } from "../service/push.ts";
+import type { Logger } from "pino";
 import { createBatchExecutor, createOperationRunner } from "./batch.ts";
 import { createStreamSessions, type StreamSessions } from "./batch-stream.ts";
 import { binaryCodec } from "./codecs.ts";
 import { contextFromHeaders, type Dispatcher } from "./dispatch.ts";
 import { toGrpcError } from "./error-status.ts";
-import { BatchService, NotificationService, operationServices } from "./services.ts";
+import { grpcWatchMessages } from "./push-stream.ts";
+import { BatchService, NotificationService, PushService, operationServices } from "./services.ts";
 
 function definition(service: DescService): grpc.ServiceDefinition {
   const def: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
@@ -102,7 +105,7 @@ export interface GrpcServer {
   close(): Promise<void>;
 }
 
-export function createGrpcServer(dispatcher: Dispatcher, notifications: NotificationHandlers): GrpcServer {
+export function createGrpcServer(dispatcher: Dispatcher, notifications: NotificationHandlers, push: Push, log: Logger): GrpcServer {
   const server = new grpc.Server({
     "grpc.max_receive_message_length": -1,
     "grpc.max_send_message_length": -1,
@@ -134,6 +137,7 @@ export function createGrpcServer(dispatcher: Dispatcher, notifications: Notifica
     ackJobs: unary((call) => notifications.ackJobs(call.request as AckJobsRequest)),
     retryJob: unary((call) => notifications.retryJob(call.request as RetryJobRequest)),
   });
+  server.addService(definition(PushService), { watchMessages: grpcWatchMessages(push, log) });
 
   return {
     listen: (host, port) =>

@@ -5,6 +5,7 @@ import { ClaimService } from "../../../proto/gen/zaqar/v1/claim_pb.js";
 import { HealthService } from "../../../proto/gen/zaqar/v1/health_pb.js";
 import { MessageService } from "../../../proto/gen/zaqar/v1/message_pb.js";
 import { NotificationService } from "../../../proto/gen/zaqar/v1/notification_pb.js";
+import { PushService } from "../../../proto/gen/zaqar/v1/push_pb.js";
 import { QueueService } from "../../../proto/gen/zaqar/v1/queue_pb.js";
 import { SubscriptionService } from "../../../proto/gen/zaqar/v1/subscription_pb.js";
 import { TopicService } from "../../../proto/gen/zaqar/v1/topic_pb.js";
@@ -20,4 +21,5 @@ export const operationServices: readonly DescService[] = [
 ];
 
 /** NotificationService is for internal workers: no project, no operation table (service/notifications.ts). */
-export { BatchService, NotificationService };
+/** PushService streams (service/push.ts, transport/push-stream.ts): no operation table either. */
+export { BatchService, NotificationService, PushService };

@@ -15,6 +15,7 @@ import { readCoreConfig } from "../../../core/src/config.ts";
 import { defaultLimits } from "../../../core/src/limits.ts";
 import { createHandlers } from "../../../core/src/service/handlers.ts";
 import { createJobSignal } from "../../../core/src/service/job-signal.ts";
+import { createPushSignal } from "../../../core/src/service/push-signal.ts";
 import { createMessageCrypto } from "../../../core/src/service/message-crypto.ts";
 import { createQueueCache } from "../../../core/src/service/queue-cache.ts";
 import type { StorageDriver } from "../../../core/src/storage/driver.ts";
@@ -38,6 +39,7 @@ function build(driver: StorageDriver) {
     log,
     notification: readCoreConfig({}).notification,
     jobSignal: createJobSignal(),
+    pushSignal: createPushSignal(),
   });
   return createDispatcher(handlers, rules, log);
 }
