@@ -3,13 +3,14 @@
  * waits until every endpoint it lists accepts TCP connections, then starts the
  * next; it stops them in reverse order.
  *
- * To add a process (edge-ws), append an entry: its main file, where it
+ * To add a process, append an entry: its main file, where it
  * listens (read with the process's own config parser, so defaults and validation
  * live in one place), and any environment it derives from the others.
  */
 import { readCoreConfig } from "../../core/src/config.ts";
 import { readRestEdgeConfig } from "../../edge-rest/src/config.ts";
 import { readNotifierConfig } from "../../notifier/src/config.ts";
+import { readWsEdgeConfig } from "../../edge-ws/src/config.ts";
 import { dialHost } from "./ports.ts";
 
 export interface Endpoint {
@@ -83,5 +84,15 @@ export const notifier: ProcessSpec = {
   },
 };
 
+export const edgeWs: ProcessSpec = {
+  name: "edge-ws",
+  main: "edge-ws/src/main.ts",
+  env: followCore,
+  endpoints(env) {
+    const { host, port } = readWsEdgeConfig(env).listen;
+    return [{ label: "WebSocket API", host, port, address: `ws://${hostPort(dialHost(host), port)}/` }];
+  },
+};
+
 /** Everything `npm start` runs. */
-export const allProcesses: readonly ProcessSpec[] = [core, edgeRest, notifier];
+export const allProcesses: readonly ProcessSpec[] = [core, edgeRest, edgeWs, notifier];

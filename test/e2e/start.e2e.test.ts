@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import test from "ava";
 import { accepts } from "../../scripts/launch/ports.ts";
+import { connect as wsConnect } from "../edge-ws/harness.ts";
 import { restCaller } from "./support/rest.ts";
 import { cleanEnv, freePortEnv, root } from "./support/stack.ts";
 
@@ -89,11 +90,13 @@ test("npm start serves REST on the embedded store and exits 0 on SIGTERM, leavin
   t.regex(launched.stdout(), new RegExp(`core gRPC\\s+${ports["ZAQAR_CORE_LISTEN"]}\\s`));
   t.regex(launched.stdout(), new RegExp(`core Connect/gRPC-Web\\s+http://${ports["ZAQAR_CORE_CONNECT_LISTEN"]}\\s`));
   t.regex(launched.stdout(), new RegExp(`notifier health\\s+http://${ports["ZAQAR_NOTIFIER_HEALTH_LISTEN"]}/health\\s`));
-  t.deepEqual([...pids.keys()], ["core", "edge-rest", "notifier"]);
+  t.regex(launched.stdout(), new RegExp(`WebSocket API\\s+ws://${ports["ZAQAR_WS_LISTEN"]}/\\s`));
+  t.deepEqual([...pids.keys()], ["core", "edge-rest", "edge-ws", "notifier"]);
   // The children's pino lines pass through unchanged.
   t.true(launched.stdout().split("\n").some((line) => line.startsWith("{") && JSON.parse(line).name === "core"));
 
-  const call = restCaller(restUrl, `p-${randomUUID()}`);
+  const project = `p-${randomUUID()}`;
+  const call = restCaller(restUrl, project);
   t.is((await call("PUT", "/v2/queues/smoke")).status, 201);
   const posted = await call("POST", "/v2/queues/smoke/messages", { messages: [{ body: { hello: "world" }, ttl: 300 }] });
   t.is(posted.status, 201);
@@ -103,12 +106,17 @@ test("npm start serves REST on the embedded store and exits 0 on SIGTERM, leavin
     listed.body.messages.map((m: { body: unknown }) => m.body),
     [{ hello: "world" }],
   );
+  // The same message over the WebSocket API; SIGTERM then closes the socket with a close frame.
+  const ws = await wsConnect(`ws://${ports["ZAQAR_WS_LISTEN"]}/`);
+  const wsList = await ws.ask({ action: "message_list", headers: { "Client-ID": randomUUID(), "X-Project-ID": project }, body: { queue_name: "smoke", echo: true } });
+  t.deepEqual(wsList.body.messages.map((m: { body: unknown }) => m.body), [{ hello: "world" }]);
 
   launched.child.kill("SIGTERM");
+  t.is((await ws.closed()).code, 1001);
   const { code, signal } = await launched.exit;
   t.deepEqual({ code, signal }, { code: 0, signal: null }, launched.stderr());
   for (const [name, pid] of pids) t.false(alive(pid), `${name} (pid ${pid}) is still running`);
-  for (const name of ["ZAQAR_CORE_LISTEN", "ZAQAR_CORE_CONNECT_LISTEN", "ZAQAR_REST_LISTEN", "ZAQAR_NOTIFIER_HEALTH_LISTEN"]) {
+  for (const name of ["ZAQAR_CORE_LISTEN", "ZAQAR_CORE_CONNECT_LISTEN", "ZAQAR_REST_LISTEN", "ZAQAR_WS_LISTEN", "ZAQAR_NOTIFIER_HEALTH_LISTEN"]) {
     const [host, port] = (ports[name] as string).split(":");
     t.false(await accepts(host as string, Number(port)), `${name} still accepts connections`);
   }

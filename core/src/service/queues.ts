@@ -42,7 +42,9 @@ export function createQueueHandlers(deps: ServiceDeps): QueueHandlers {
         queues: page.queues.map((q) =>
           create(QueueSummarySchema, {
             name: q.name,
-            metadata: req.detailed ? jsonBytes(withReservedDefaults(q.metadata ?? {}, limits)) : new Uint8Array(),
+            metadata: !req.detailed
+              ? new Uint8Array()
+              : jsonBytes(req.raw ? (q.metadata ?? {}) : withReservedDefaults(q.metadata ?? {}, limits)),
           }),
         ),
         // Zaqar leaves `count` out when it is zero.
@@ -52,7 +54,8 @@ export function createQueueHandlers(deps: ServiceDeps): QueueHandlers {
 
     async getQueue(ctx, req) {
       const info = await driver.queues.info(queueScope(ctx, req.queue, limits));
-      return create(GetQueueResponseSchema, { metadata: jsonBytes(withReservedDefaults(info.metadata, limits)) });
+      const metadata = req.raw ? info.metadata : withReservedDefaults(info.metadata, limits);
+      return create(GetQueueResponseSchema, { metadata: jsonBytes(metadata) });
     },
 
     async updateQueue(ctx, req) {

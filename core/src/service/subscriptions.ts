@@ -80,14 +80,15 @@ export function createSubscriptionHandlers(deps: ServiceDeps): SubscriptionHandl
       const sub = readSubscriptionCreate(doc, now, limits.defaultSubscriptionTtl);
       const confirmation = confirming ? confirmationFacts(now, sub.ttl) : undefined;
       let id: string;
+      let created: boolean;
       try {
-        ({ id } = await driver.subscriptions.create(scope, sub, confirmation === undefined ? {} : { confirmation }));
+        ({ id, created } = await driver.subscriptions.create(scope, sub, confirmation === undefined ? {} : { confirmation }));
       } catch (err) {
         throw conflict(err, CREATE_CONFLICT);
       }
       jobSignal.watch(scope);
       if (confirmation !== undefined) jobSignal.recorded();
-      return create(CreateSubscriptionResponseSchema, { subscriptionId: id });
+      return create(CreateSubscriptionResponseSchema, { subscriptionId: id, created });
     },
 
     async listSubscriptions(ctx, req) {

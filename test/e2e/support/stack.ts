@@ -14,11 +14,12 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
 
 /** ZAQAR_* settings that put every process of the stack on its own free port. */
 export async function freePortEnv(): Promise<Record<string, string>> {
-  const [grpc, connect, rest, notifierHealth] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [grpc, connect, rest, ws, notifierHealth] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   return {
     ZAQAR_CORE_LISTEN: `127.0.0.1:${grpc}`,
     ZAQAR_CORE_CONNECT_LISTEN: `127.0.0.1:${connect}`,
     ZAQAR_REST_LISTEN: `127.0.0.1:${rest}`,
+    ZAQAR_WS_LISTEN: `127.0.0.1:${ws}`,
     ZAQAR_NOTIFIER_HEALTH_LISTEN: `127.0.0.1:${notifierHealth}`,
   };
 }

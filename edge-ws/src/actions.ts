@@ -1,0 +1,291 @@
+/**
+ * The actions of Zaqar's WebSocket API (websocket.md §5) as a table: each one
+ * has its body schema (shape only), its error texts, and a handler that makes
+ * one core call and shapes the answer. Meaning (names, limits, TTLs, sizes) is
+ * judged by the core.
+ */
+import type { CallContextInit, CoreClient } from "../../edge-rest/src/core-client.ts";
+import { CoreError } from "../../edge-rest/src/core-client.ts";
+import { WsReply, type ErrorTexts } from "./errors.ts";
+import type { BodySchema, Json, JsonObject } from "./protocol.ts";
+import { jsonBytes, jsonValue, poppedMessage, statStamp, wsMessage, wsSubscription } from "./render.ts";
+
+export interface Result {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface ActionCall {
+  readonly core: CoreClient;
+  readonly ctx: CallContextInit;
+  readonly body: JsonObject;
+}
+
+export interface Action extends ErrorTexts {
+  readonly schema: BodySchema;
+  /** The core checks Client-ID only where Zaqar's WS does (message_list, message_post). */
+  readonly sendsClientId?: boolean;
+  run(c: ActionCall): Promise<Result>;
+}
+
+const s = (body: JsonObject, name: string): string => body[name] as string;
+/** A field the schema typed, or nothing when absent. */
+function opt<T extends Json>(body: JsonObject, name: string, key: string = name): Record<string, T> {
+  const v = body[name];
+  return v === undefined ? {} : { [key]: v as T };
+}
+const notFoundOf = (err: unknown, reason: string): boolean => err instanceof CoreError && err.detail?.reason === reason;
+
+const Q = { queue_name: "string" } as const;
+const queueOnly: BodySchema = { required: ["queue_name"], types: Q };
+
+export const actions: Readonly<Record<string, Action>> = {
+  queue_list: {
+    failure: "listQueues",
+    schema: { optional: true, required: [], types: { marker: "string", limit: "integer", detailed: "boolean" } },
+    async run({ core, ctx, body }) {
+      const detailed = body["detailed"] === true;
+      const res = await core.call(ctx, "listQueues", { ...opt<number>(body, "limit"), marker: (body["marker"] as string | undefined) ?? "", detailed, raw: true });
+      const queues = res.queues.map((q) => (detailed ? { name: q.name, metadata: jsonValue(q.metadata) ?? {} } : { name: q.name }));
+      return { status: 200, body: { queues } };
+    },
+  },
+  queue_create: {
+    failure: "createQueue",
+    schema: { required: ["queue_name"], types: { ...Q, metadata: "object" } },
+    async run({ core, ctx, body }) {
+      const queue = s(body, "queue_name");
+      const res = await core.call(ctx, "createQueue", { queue, metadata: jsonBytes(body["metadata"] ?? {}) });
+      return { status: res.created ? 201 : 204, body: `Queue ${queue} created.` };
+    },
+  },
+  queue_get: {
+    failure: "getQueue",
+    schema: queueOnly,
+    async run({ core, ctx, body }) {
+      try {
+        const res = await core.call(ctx, "getQueue", { queue: s(body, "queue_name"), raw: true });
+        return { status: 200, body: jsonValue(res.metadata) ?? {} };
+      } catch (err) {
+        // Zaqar's WS answers a missing queue's metadata as {}.
+        if (notFoundOf(err, "QUEUE_NOT_FOUND")) return { status: 200, body: {} };
+        throw err;
+      }
+    },
+  },
+  queue_delete: {
+    failure: "deleteQueue",
+    schema: queueOnly,
+    async run({ core, ctx, body }) {
+      const queue = s(body, "queue_name");
+      await core.call(ctx, "deleteQueue", { queue });
+      return { status: 204, body: `Queue ${queue} removed.` };
+    },
+  },
+  queue_get_stats: {
+    failure: "getQueueStats",
+    schema: queueOnly,
+    async run({ core, ctx, body }) {
+      try {
+        const st = await core.call(ctx, "getQueueStats", { queue: s(body, "queue_name") });
+        const messages: Record<string, unknown> = { claimed: Number(st.claimed), free: Number(st.free), total: Number(st.total) };
+        if (Number(st.total) > 0 && st.oldest && st.newest) {
+          messages["oldest"] = statStamp(st.oldest);
+          messages["newest"] = statStamp(st.newest);
+        }
+        return { status: 200, body: { messages } };
+      } catch (err) {
+        if (notFoundOf(err, "QUEUE_NOT_FOUND")) throw new WsReply(404, { messages: { claimed: 0, free: 0, total: 0 } });
+        throw err;
+      }
+    },
+  },
+  queue_purge: {
+    failure: "purgeQueue",
+    schema: { required: ["queue_name"], types: { ...Q, resource_types: "array" } },
+    async run({ core, ctx, body }) {
+      // Absent: both kinds, as Zaqar's WS handler defaults it.
+      const doc = { resource_types: body["resource_types"] ?? ["messages", "subscriptions"] };
+      await core.call(ctx, "purgeQueue", { queue: s(body, "queue_name"), body: jsonBytes(doc) });
+      return { status: 204, body: {} };
+    },
+  },
+
+  message_list: {
+    failure: "listMessages",
+    sendsClientId: true,
+    schema: {
+      required: ["queue_name"],
+      types: { ...Q, marker: "string", limit: "integer", echo: "boolean", include_claimed: "boolean", include_delayed: "boolean" },
+    },
+    async run({ core, ctx, body }) {
+      const res = await core.call(ctx, "listMessages", {
+        queue: s(body, "queue_name"),
+        ...opt<number>(body, "limit"),
+        marker: (body["marker"] as string | undefined) ?? "",
+        echo: body["echo"] === true,
+        includeClaimed: body["include_claimed"] === true,
+        includeDelayed: body["include_delayed"] === true,
+      });
+      return { status: 200, body: { messages: res.messages.map((m) => wsMessage(m)) } };
+    },
+  },
+  message_get: {
+    failure: "getMessage",
+    schema: { required: ["queue_name", "message_id"], types: { ...Q, message_id: "string" } },
+    async run({ core, ctx, body }) {
+      const res = await core.call(ctx, "getMessage", { queue: s(body, "queue_name"), messageId: s(body, "message_id") });
+      if (res.message === undefined) throw new Error("getMessage answered without a message");
+      return { status: 200, body: { messages: wsMessage(res.message) } };
+    },
+  },
+  message_get_many: {
+    failure: "getMessages",
+    schema: { required: ["queue_name", "message_ids"], types: { ...Q, message_ids: "array" } },
+    async run({ core, ctx, body }) {
+      try {
+        const res = await core.call(ctx, "getMessages", { queue: s(body, "queue_name"), ids: (body["message_ids"] as Json[]).map(String) });
+        return { status: 200, body: { messages: res.messages.map((m) => wsMessage(m)) } };
+      } catch (err) {
+        // REST answers 404 when none exists; the WS action answers an empty list.
+        if (notFoundOf(err, "MESSAGE_NOT_FOUND") || notFoundOf(err, "QUEUE_NOT_FOUND")) return { status: 200, body: { messages: [] } };
+        throw err;
+      }
+    },
+  },
+  message_post: {
+    failure: "postMessages",
+    sendsClientId: true,
+    schema: { required: ["queue_name", "messages"], types: { ...Q, messages: "array" } },
+    // Zaqar's WS passes sanitize failures with a prefix.
+    exceptions: { INVALID_BODY: (d: string) => `Bad request. ${d}` },
+    async run({ core, ctx, body }) {
+      // The WS transport keeps only ttl and body of each message (no per-message delay).
+      const messages = (body["messages"] as Json[]).map((m) => {
+        if (m === null || typeof m !== "object" || Array.isArray(m)) return m;
+        return { ...opt(m, "ttl"), ...opt(m, "body") };
+      });
+      const res = await core.call(ctx, "postMessages", { queue: s(body, "queue_name"), body: jsonBytes({ messages }) });
+      return { status: 201, body: { message_ids: res.ids } };
+    },
+  },
+  message_delete: {
+    failure: "deleteMessage",
+    schema: { required: ["queue_name", "message_id"], types: { ...Q, message_id: "string", claim_id: "string" } },
+    errors: {
+      // As REST: the description of the refusal.
+      MESSAGE_NOT_CLAIMED: (_b, d) => d,
+      CLAIM_GONE: (_b, d) => d,
+      MESSAGE_CLAIMED: (_b, d) => d,
+    },
+    async run({ core, ctx, body }) {
+      await core.call(ctx, "deleteMessage", {
+        queue: s(body, "queue_name"),
+        messageId: s(body, "message_id"),
+        claimId: (body["claim_id"] as string | undefined) ?? "",
+      });
+      return { status: 204, body: {} };
+    },
+  },
+  message_delete_many: {
+    failure: "deleteMessages",
+    schema: { required: ["queue_name"], types: { ...Q, message_ids: "array", claim_ids: "array", pop: "integer" } },
+    async run({ core, ctx, body }) {
+      const ids = ((body["message_ids"] as Json[] | undefined) ?? []).map(String);
+      const claimIds = ((body["claim_ids"] as Json[] | undefined) ?? []).map(String);
+      const res = await core.call(ctx, "deleteMessages", { queue: s(body, "queue_name"), ids, claimIds, ...opt<number>(body, "pop") });
+      if (ids.length > 0 || body["pop"] === undefined) return { status: 204, body: {} };
+      return { status: 200, body: { messages: res.messages.map(poppedMessage) } };
+    },
+  },
+
+  claim_create: {
+    failure: "createClaim",
+    schema: { required: ["queue_name"], types: { ...Q, limit: "integer", ttl: "integer", grace: "integer" } },
+    async run({ core, ctx, body }) {
+      const doc = { ...opt(body, "ttl"), ...opt(body, "grace") };
+      const res = await core.call(ctx, "createClaim", { queue: s(body, "queue_name"), ...opt<number>(body, "limit"), body: jsonBytes(doc) });
+      if (res.messages.length === 0) return { status: 204, body: { claim_id: null } };
+      return { status: 201, body: { claim_id: res.claimId, messages: res.messages.map((m) => wsMessage(m, res.claimId)) } };
+    },
+  },
+  claim_get: {
+    failure: "getClaim",
+    schema: { required: ["queue_name", "claim_id"], types: { ...Q, claim_id: "string" } },
+    errors: { CLAIM_NOT_FOUND: (b) => `Claim ${String(b["claim_id"])} does not exist.` },
+    async run({ core, ctx, body }) {
+      const claimId = s(body, "claim_id");
+      const res = await core.call(ctx, "getClaim", { queue: s(body, "queue_name"), claimId });
+      return { status: 200, body: { age: res.age, ttl: res.ttl, messages: res.messages.map((m) => wsMessage(m, claimId)) } };
+    },
+  },
+  claim_update: {
+    failure: "updateClaim",
+    schema: { required: ["queue_name", "claim_id"], types: { ...Q, claim_id: "string", ttl: "integer", grace: "integer" } },
+    errors: { CLAIM_NOT_FOUND: (b) => `Claim ${String(b["claim_id"])} does not exist.` },
+    async run({ core, ctx, body }) {
+      const claimId = s(body, "claim_id");
+      const doc = { ...opt(body, "ttl"), ...opt(body, "grace") };
+      await core.call(ctx, "updateClaim", { queue: s(body, "queue_name"), claimId, body: jsonBytes(doc) });
+      return { status: 204, body: `Claim ${claimId} updated.` };
+    },
+  },
+  claim_delete: {
+    failure: "deleteClaim",
+    schema: { required: ["queue_name", "claim_id"], types: { ...Q, claim_id: "string" } },
+    async run({ core, ctx, body }) {
+      const claimId = s(body, "claim_id");
+      await core.call(ctx, "deleteClaim", { queue: s(body, "queue_name"), claimId });
+      return { status: 204, body: `Claim ${claimId} deleted.` };
+    },
+  },
+
+  subscription_create: {
+    failure: "createSubscription",
+    schema: { required: ["queue_name"], types: { ...Q, subscriber: "string", ttl: "integer", options: "object" } },
+    async run({ core, ctx, body }) {
+      const queue = s(body, "queue_name");
+      const doc = { ...opt(body, "subscriber"), ...opt(body, "ttl"), ...opt(body, "options") };
+      // A duplicate is 409 whether or not the existing one is confirmed (REST answers an unconfirmed one 201).
+      const duplicate = new WsReply(409, `Subscription ${queue} not created.`);
+      const res = await core.call(ctx, "createSubscription", { queue, body: jsonBytes(doc) }).catch((err: unknown) => {
+        throw err instanceof CoreError && err.detail?.httpStatus === 409 ? duplicate : err;
+      });
+      if (!res.created) throw duplicate;
+      return { status: 201, body: { subscription_id: res.subscriptionId, message: `Subscription ${queue} created.` } };
+    },
+  },
+  subscription_list: {
+    failure: "listSubscriptions",
+    schema: { required: ["queue_name"], types: { ...Q, marker: "string", limit: "integer" } },
+    async run({ core, ctx, body }) {
+      const res = await core.call(ctx, "listSubscriptions", {
+        queue: s(body, "queue_name"),
+        ...opt<number>(body, "limit"),
+        marker: (body["marker"] as string | undefined) ?? "",
+      });
+      return { status: 200, body: { subscriptions: res.subscriptions.map(wsSubscription) } };
+    },
+  },
+  subscription_get: {
+    failure: "getSubscription",
+    schema: { required: ["queue_name", "subscription_id"], types: { ...Q, subscription_id: "string" } },
+    errors: {
+      SUBSCRIPTION_NOT_FOUND: (b) => `Subscription ${String(b["subscription_id"])} for queue ${String(b["queue_name"])} does not exist.`,
+    },
+    async run({ core, ctx, body }) {
+      const res = await core.call(ctx, "getSubscription", { queue: s(body, "queue_name"), subscriptionId: s(body, "subscription_id") });
+      if (res.subscription === undefined) throw new Error("getSubscription answered without a subscription");
+      return { status: 200, body: wsSubscription(res.subscription) };
+    },
+  },
+  subscription_delete: {
+    failure: "deleteSubscription",
+    schema: { required: ["queue_name", "subscription_id"], types: { ...Q, subscription_id: "string" } },
+    async run({ core, ctx, body }) {
+      const id = s(body, "subscription_id");
+      await core.call(ctx, "deleteSubscription", { queue: s(body, "queue_name"), subscriptionId: id });
+      return { status: 204, body: `Subscription ${id} removed.` };
+    },
+  },
+};

@@ -1,0 +1,174 @@
+/**
+ * One WebSocket connection: decodes each frame, answers the generic errors of
+ * websocket.md §2 itself, runs actions through the core, and writes the
+ * answers in request order (Zaqar's clients match answers to requests by
+ * order). It also enforces the per-connection limits: requests in flight,
+ * idle time (ping/pong), and how much unsent output a slow reader may hold
+ * before the edge stops reading its requests.
+ */
+import { randomUUID } from "node:crypto";
+import type { WebSocket } from "ws";
+import type { CallContextInit, CoreClient } from "../../edge-rest/src/core-client.ts";
+import { actions } from "./actions.ts";
+import type { WsEdgeConfig } from "./config.ts";
+import { FrameError, toErrorAnswer } from "./errors.ts";
+import type { Logger } from "./log.ts";
+import {
+  NULL_ECHO,
+  decodeFrame,
+  echoOf,
+  encodeAnswer,
+  isObject,
+  matchesSchema,
+  pyStr,
+  type Answer,
+  type Echo,
+  type JsonObject,
+} from "./protocol.ts";
+
+type Limits = Pick<WsEdgeConfig, "maxInFlight" | "idleTimeoutMs" | "maxBufferedBytes">;
+
+export interface SessionDeps {
+  readonly core: CoreClient;
+  readonly log: Logger;
+  readonly limits: Limits;
+}
+
+/** An answer slot: filled when its request completes, written once all earlier ones are. */
+interface Slot {
+  frame: Buffer | string | null;
+}
+
+const AUTH_SCHEMA = { optional: true, required: [], types: {} } as const;
+const AUTH_ECHO: Echo = Object.freeze({ action: "authenticate", body: {}, headers: {}, api: "v2" });
+
+export interface Session {
+  readonly id: string;
+  /** Sends a close frame and drops the socket if the peer does not answer it within 2 s; resolves once closed. */
+  close(code: number, reason: string): Promise<void>;
+}
+
+export function startSession(socket: WebSocket, deps: SessionDeps): Session {
+  const id = randomUUID();
+  const log = deps.log.child({ conn: id });
+  const { maxInFlight, idleTimeoutMs, maxBufferedBytes } = deps.limits;
+  const slots: Slot[] = [];
+  let inFlight = 0;
+  let seq = 0;
+  let alive = true;
+  let paused = false;
+
+  function flush(): void {
+    while (slots.length > 0 && (slots[0] as Slot).frame !== null) {
+      const frame = (slots.shift() as Slot).frame as Buffer | string;
+      if (socket.readyState !== socket.OPEN) continue;
+      socket.send(frame, () => {
+        // Resume reading once the slow reader has taken most of what it was sent.
+        if (paused && socket.bufferedAmount <= maxBufferedBytes / 2) {
+          paused = false;
+          socket.resume();
+        }
+      });
+    }
+    if (!paused && socket.bufferedAmount > maxBufferedBytes) {
+      paused = true;
+      socket.pause();
+    }
+  }
+
+  function answer(slot: Slot, request: Echo, status: number, body: unknown, binary: boolean): void {
+    const frame: Answer = { request, body, headers: { status } };
+    slot.frame = encodeAnswer(frame, binary);
+    flush();
+  }
+
+  async function handle(data: Buffer, binary: boolean, slot: Slot): Promise<void> {
+    const decoded = decodeFrame(data, binary);
+    if (!decoded.ok) return answer(slot, NULL_ECHO, 400, { error: decoded.error }, binary);
+    if (!isObject(decoded.value)) {
+      return answer(slot, NULL_ECHO, 400, { error: "Unexpected body type. Expected dict or dict like." }, binary);
+    }
+    const payload = decoded.value;
+    const echo = echoOf(payload);
+    const name = payload["action"];
+    if (name === "authenticate") {
+      // No-auth mode (websocket.md §3's recommended deviation): every token is fine.
+      const ok = matchesSchema(payload, AUTH_SCHEMA, ["X-Auth-Token", "X-Project-ID"]);
+      if (!ok) return answer(slot, echo, 400, { error: "Schema validation failed." }, binary);
+      return answer(slot, AUTH_ECHO, 200, { message: "Authentified." }, binary);
+    }
+    const action = typeof name === "string" && Object.hasOwn(actions, name) ? actions[name] : undefined;
+    if (action === undefined) return answer(slot, echo, 400, { error: `${pyStr(name)} is not a valid action` }, binary);
+    if (!matchesSchema(payload, action.schema)) return answer(slot, echo, 400, { error: "Schema validation failed." }, binary);
+    if (inFlight >= maxInFlight) {
+      return answer(slot, echo, 429, { error: `Too many requests in flight on this connection (limit ${maxInFlight}).` }, binary);
+    }
+
+    const headers = payload["headers"] as JsonObject;
+    const body = (payload["body"] ?? {}) as JsonObject;
+    const clientId = headers["Client-ID"] as string;
+    const ctx: CallContextInit & { clientId?: string } = {
+      projectId: headers["X-Project-ID"] as string,
+      requestId: `${id}:${++seq}`,
+      roles: [],
+      ...(action.sendsClientId ? { clientId } : {}),
+    } as CallContextInit;
+    inFlight++;
+    try {
+      const res = await action.run({ core: deps.core, ctx, body });
+      answer(slot, echo, res.status, res.body, binary);
+    } catch (err) {
+      const e = toErrorAnswer(err, action, body, log);
+      answer(slot, echo, e.status, e.body, binary);
+    } finally {
+      inFlight--;
+    }
+  }
+
+  socket.on("message", (data: Buffer, binary: boolean) => {
+    alive = true;
+    const slot: Slot = { frame: null };
+    slots.push(slot);
+    handle(data, binary, slot).catch((err: unknown) => {
+      log.error({ err }, "frame handling failed");
+      const e = toErrorAnswer(new FrameError(500, "Unexpected error."), { failure: "home" }, {}, log);
+      answer(slot, NULL_ECHO, e.status, e.body, binary);
+    });
+  });
+  socket.on("pong", () => {
+    alive = true;
+  });
+
+  // Half the idle timeout between pings: a peer silent for a whole tick after a ping is gone.
+  const ticker = setInterval(() => {
+    if (!alive) {
+      log.info("idle timeout: closing");
+      socket.terminate();
+      return;
+    }
+    alive = false;
+    if (socket.readyState === socket.OPEN) socket.ping();
+  }, Math.max(1, Math.floor(idleTimeoutMs / 2)));
+  ticker.unref();
+
+  socket.on("close", () => {
+    clearInterval(ticker);
+    slots.length = 0;
+  });
+  socket.on("error", (err) => log.debug({ err }, "socket error"));
+
+  return {
+    id,
+    close(code, reason) {
+      if (socket.readyState === socket.CLOSED) return Promise.resolve();
+      return new Promise((resolve) => {
+        const force = setTimeout(() => socket.terminate(), 2000);
+        socket.once("close", () => {
+          clearTimeout(force);
+          resolve();
+        });
+        if (socket.readyState === socket.OPEN) socket.close(code, reason);
+      });
+    },
+  };
+}
