@@ -18,7 +18,7 @@ import { createStreamSessions } from "./batch-stream.ts";
 import { connectExecuteStream } from "./connect-stream.ts";
 import { contextFromHeaders, type Dispatcher } from "./dispatch.ts";
 import { toConnectError } from "./error-status.ts";
-import { connectWatchMessages } from "./push-stream.ts";
+import { connectWatchMessages, trackConnectWatches } from "./push-stream.ts";
 import { BatchService, NotificationService, PushService, operationServices } from "./services.ts";
 
 export interface ConnectServer {
@@ -67,6 +67,7 @@ export function createConnectServer(dispatcher: Dispatcher, notifications: Notif
     sessions.add(session);
     session.on("close", () => sessions.delete(session));
   });
+  const watches = trackConnectWatches(server);
 
   return {
     listen: (host, port) =>
@@ -81,6 +82,8 @@ export function createConnectServer(dispatcher: Dispatcher, notifications: Notif
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
+        // Watches whose readers stopped reading cannot take their final status: reset them.
+        watches.resetStuck();
         // Open ExecuteStreams never finish by themselves: drain ends them first.
         void streams.drain().then(() => {
           for (const session of sessions) session.close();

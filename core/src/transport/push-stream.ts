@@ -5,6 +5,7 @@
  * making it buffer: grpc-js by waiting for 'drain' whenever write() says the
  * stream is full, connect-node by its own pull-per-write loop.
  */
+import type * as http2 from "node:http2";
 import { constants as h2 } from "node:http2";
 import { Code, ConnectError } from "@connectrpc/connect";
 import * as grpc from "@grpc/grpc-js";
@@ -93,5 +94,27 @@ export function connectWatchMessages(
       throw toConnectError(err);
     }
     if (push.closed && !ctx.signal.aborted) throw new ConnectError(SHUTTING_DOWN, Code.Unavailable);
+  };
+}
+
+const WATCH_PATH = "/zaqar.v1.PushService/WatchMessages";
+
+/**
+ * The connect-node side of resetStream(): connect-node hides the HTTP/2
+ * stream from handlers, so the server's WatchMessages streams are tracked
+ * here. At shutdown (after PushService.close()) the ones still holding data
+ * their reader does not take are reset; the others end with UNAVAILABLE.
+ */
+export function trackConnectWatches(server: http2.Http2Server): { resetStuck(): void } {
+  const open = new Set<http2.ServerHttp2Stream>();
+  server.on("stream", (stream, headers) => {
+    if (headers[":path"] !== WATCH_PATH) return;
+    open.add(stream);
+    stream.once("close", () => open.delete(stream));
+  });
+  return {
+    resetStuck() {
+      for (const stream of open) if (stream.writableLength > 0 || stream.writableNeedDrain) stream.close(h2.NGHTTP2_CANCEL);
+    },
   };
 }

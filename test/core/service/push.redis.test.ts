@@ -1,6 +1,11 @@
 /** PushService.WatchMessages on Redis (the flows: push-flows.ts), one redis-server for the file. */
+import { randomUUID } from "node:crypto";
+import * as grpc from "@grpc/grpc-js";
 import test from "ava";
+import { WatchStart } from "../../../proto/gen/zaqar/v1/push_pb.js";
+import { startCore } from "../../helpers/core.ts";
 import { startRedisServer, type RedisServer } from "../../helpers/redis-server.ts";
+import { CLIENT_B, collect, post, watch } from "./push-client.ts";
 import { pushSuite } from "./push-flows.ts";
 
 let redis: RedisServer | undefined;
@@ -10,3 +15,25 @@ test.before(async () => {
 test.after.always(async () => redis?.stop());
 
 pushSuite(test, { store: "redis", redisUrl: () => redis!.url });
+
+test("redis: a watch on one core receives what is posted through another core, in order", async (t) => {
+  const here = await startCore({ store: "redis", redisUrl: redis!.url });
+  const there = await startCore({ store: "redis", redisUrl: redis!.url });
+  const watcher = new grpc.Client(here.grpcAddress, grpc.credentials.createInsecure());
+  const producer = new grpc.Client(there.grpcAddress, grpc.credentials.createInsecure());
+  t.teardown(async () => {
+    watcher.close();
+    producer.close();
+    await Promise.all([here.close(), there.close()]);
+  });
+  const project = `p-${randomUUID()}`;
+  const got = collect(watch(watcher, project, { queue: "far", start: WatchStart.NOW }));
+  await got.ready;
+  const batches = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => post(producer, project, "far", Array.from({ length: 10 }, (_, j) => ({ n: i * 10 + j })), { clientId: CLIENT_B })),
+  );
+  const received = await got.until(200, 10_000);
+  t.deepEqual(new Set(received.map((m) => m.id)), new Set(batches.flat()));
+  const markers = received.map((m) => Number(m.marker.split("-")[1]));
+  t.deepEqual(markers, [...markers].sort((a, b) => a - b), "markers come in queue order");
+});
