@@ -15,10 +15,21 @@ export interface Result {
   readonly body: unknown;
 }
 
+/** What an action may know of the socket it serves (socket notifications, websocket.md §6). */
+export interface SocketSide {
+  /** The URL the notifier posts this connection's notifications to. */
+  readonly subscriberUrl: string;
+  /** Records a subscription made for this socket: deleted when it closes; `binary`: push MessagePack frames. */
+  registered(project: string, queue: string, id: string, binary: boolean): void;
+}
+
 export interface ActionCall {
   readonly core: CoreClient;
   readonly ctx: CallContextInit;
   readonly body: JsonObject;
+  readonly socket: SocketSide;
+  /** The request came in a binary (MessagePack) frame. */
+  readonly binary: boolean;
 }
 
 export interface Action extends ErrorTexts {
@@ -243,15 +254,19 @@ export const actions: Readonly<Record<string, Action>> = {
   subscription_create: {
     failure: "createSubscription",
     schema: { required: ["queue_name"], types: { ...Q, subscriber: "string", ttl: "integer", options: "object" } },
-    async run({ core, ctx, body }) {
+    async run({ core, ctx, body, socket, binary }) {
       const queue = s(body, "queue_name");
-      const doc = { ...opt(body, "subscriber"), ...opt(body, "ttl"), ...opt(body, "options") };
+      // No subscriber: notifications go to this socket, through the edge's notify listener.
+      const toSocket = body["subscriber"] === undefined;
+      const subscriber = toSocket ? { subscriber: socket.subscriberUrl } : opt(body, "subscriber");
+      const doc = { ...subscriber, ...opt(body, "ttl"), ...opt(body, "options") };
       // A duplicate is 409 whether or not the existing one is confirmed (REST answers an unconfirmed one 201).
       const duplicate = new WsReply(409, `Subscription ${queue} not created.`);
       const res = await core.call(ctx, "createSubscription", { queue, body: jsonBytes(doc) }).catch((err: unknown) => {
         throw err instanceof CoreError && err.detail?.httpStatus === 409 ? duplicate : err;
       });
       if (!res.created) throw duplicate;
+      if (toSocket) socket.registered(ctx.projectId, queue, res.subscriptionId, binary);
       return { status: 201, body: { subscription_id: res.subscriptionId, message: `Subscription ${queue} created.` } };
     },
   },

@@ -19,6 +19,17 @@ export interface WsEdgeConfig {
   readonly idleTimeoutMs: number;
   /** ZAQAR_WS_MAX_BUFFERED_BYTES: a slow reader with more than this unsent is closed (1008). Default 8 MiB. */
   readonly maxBufferedBytes: number;
+  /**
+   * ZAQAR_WS_NOTIFY_LISTEN: host:port of the HTTP listener that receives the
+   * notifier's webhook posts for subscriptions created over a socket without a
+   * subscriber (websocket.md §6). Port 0 picks a free one. Default 127.0.0.1:0.
+   */
+  readonly notifyListen: HostPort;
+  /**
+   * ZAQAR_WS_NOTIFY_HOST: the host the notifier must use to reach that
+   * listener, written into those subscriptions' URLs. Default: the listen host.
+   */
+  readonly notifyHost: string | null;
   /** ZAQAR_LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent). Default info. */
   readonly logLevel: string;
 }
@@ -50,6 +61,11 @@ export function readWsEdgeConfig(env: NodeJS.ProcessEnv): WsEdgeConfig {
   const idleTimeoutMs = positive("ZAQAR_WS_IDLE_TIMEOUT_MS", 60_000);
   const maxBufferedBytes = positive("ZAQAR_WS_MAX_BUFFERED_BYTES", 8 << 20);
 
+  const notifyRaw = text("ZAQAR_WS_NOTIFY_LISTEN", "127.0.0.1:0");
+  const notifyListen = parseHostPort(notifyRaw);
+  if (!notifyListen) problems.push(`ZAQAR_WS_NOTIFY_LISTEN must be host:port, got "${notifyRaw}"`);
+  const notifyHost = env["ZAQAR_WS_NOTIFY_HOST"]?.trim() || null;
+
   const logLevel = text("ZAQAR_LOG_LEVEL", "info");
   if (!LEVELS.has(logLevel)) problems.push(`ZAQAR_LOG_LEVEL must be one of ${[...LEVELS].join(", ")}, got "${logLevel}"`);
 
@@ -61,6 +77,8 @@ export function readWsEdgeConfig(env: NodeJS.ProcessEnv): WsEdgeConfig {
     maxInFlight,
     idleTimeoutMs,
     maxBufferedBytes,
+    notifyListen: Object.freeze(notifyListen as HostPort),
+    notifyHost,
     logLevel,
   });
 }

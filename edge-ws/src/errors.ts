@@ -7,8 +7,9 @@
  *   (404 stats of a missing queue, 409 string on a duplicate subscription).
  * - CoreError with a detail (not 503): the core's verdict, as Zaqar's handler
  *   `error_response`: `{"exception": <description>, "error": <action's text or null>}`.
- * - Anything else (core unreachable, storage down, internal): 503 with the
- *   action's "could not" text, as Zaqar's handlers answer storage failures.
+ * - Any other CoreError (core unreachable, storage down, internal): 503 with
+ *   the action's "could not" text, as Zaqar's handlers answer storage failures.
+ * - Anything else is a bug here: 500 `{"exception", "error": "Unexpected error."}`.
  */
 import type { Logger } from "pino";
 import { CoreError } from "../../edge-rest/src/core-client.ts";
@@ -81,7 +82,12 @@ export function toErrorAnswer(err: unknown, texts: ErrorTexts, body: JsonObject,
     const error = texts.errors?.[reason];
     return { status: err.detail.httpStatus, body: { exception, error: error ? error(body, err.description) : null } };
   }
-  log.error({ err, op: err instanceof CoreError ? err.op : undefined }, "action failed");
+  if (!(err instanceof CoreError)) {
+    // A bug in the edge, not a verdict or an outage: Zaqar's "Unexpected exception in a handler".
+    log.error({ err }, "action failed unexpectedly");
+    return { status: 500, body: { exception: String(err), error: "Unexpected error." } };
+  }
+  log.error({ err, op: err.op }, "action failed");
   const exception = err instanceof CoreError && err.description !== "" ? err.description : "Service temporarily unavailable";
   return { status: 503, body: { exception, error: whatFailed[texts.failure] ?? "Service temporarily unavailable" } };
 }

@@ -9,6 +9,7 @@ import { WebSocketServer } from "ws";
 import { createCoreClient, type CallContextInit, type CoreClient } from "../../edge-rest/src/core-client.ts";
 import type { HostPort, WsEdgeConfig } from "./config.ts";
 import type { Logger } from "./log.ts";
+import { createNotifyListener } from "./notify.ts";
 import { startSession, type Session } from "./session.ts";
 
 export interface WsEdge {
@@ -30,7 +31,14 @@ const HEALTH_CTX = { projectId: "edge-ws-health", requestId: "health", roles: []
 export function createWsEdge(config: WsEdgeConfig, deps: WsEdgeDeps): WsEdge {
   const { log } = deps;
   const core = deps.core ?? createCoreClient({ address: config.coreUrl });
-  const sessions = new Set<Session>();
+  const sessions = new Map<string, Session>();
+  let notifyBase = "";
+  const notifyListener = createNotifyListener(config.notifyListen, (connectionId, body) => {
+    const session = sessions.get(connectionId);
+    if (session === undefined) return false;
+    session.notify(body);
+    return true;
+  });
 
   async function health(res: ServerResponse): Promise<void> {
     let ok = false;
@@ -55,14 +63,18 @@ export function createWsEdge(config: WsEdgeConfig, deps: WsEdgeDeps): WsEdge {
   // maxPayload: a bigger frame closes the socket with 1009 (ws does it while reading).
   const wss = new WebSocketServer({ server: http, maxPayload: config.maxFrameBytes, perMessageDeflate: false });
   wss.on("connection", (socket) => {
-    const session = startSession(socket, { core, log, limits: config });
-    sessions.add(session);
-    socket.on("close", () => sessions.delete(session));
+    const session = startSession(socket, { core, log, limits: config, notifyBase });
+    sessions.set(session.id, session);
+    socket.on("close", () => sessions.delete(session.id));
   });
   wss.on("error", (err) => log.error({ err }, "WebSocket server error"));
 
   return {
-    listen() {
+    async listen() {
+      const n = await notifyListener.listen();
+      const host = config.notifyHost ?? n.host;
+      notifyBase = `http://${host.includes(":") ? `[${host}]` : host}:${n.port}/`;
+      log.info({ notify: notifyBase }, "socket notifications listener ready");
       return new Promise((resolve, reject) => {
         http.once("error", reject);
         http.listen(config.listen.port, config.listen.host, () => {
@@ -75,7 +87,11 @@ export function createWsEdge(config: WsEdgeConfig, deps: WsEdgeDeps): WsEdge {
     async close() {
       // Stop taking connections first, then say goodbye to the open ones.
       http.removeAllListeners("upgrade");
-      await Promise.all([...sessions].map((s) => s.close(1001, "Server shutting down")));
+      const open = [...sessions.values()];
+      await Promise.all(open.map((s) => s.close(1001, "Server shutting down")));
+      // Their subscriptions are deleted through the core before it is let go.
+      await Promise.race([Promise.all(open.map((s) => s.cleaned)), new Promise((r) => setTimeout(r, 5000).unref())]);
+      await notifyListener.close();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => {
         http.close(() => resolve());

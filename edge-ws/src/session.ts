@@ -32,6 +32,8 @@ export interface SessionDeps {
   readonly core: CoreClient;
   readonly log: Logger;
   readonly limits: Limits;
+  /** "http://host:port/" of the notify listener; the connection id is appended. */
+  readonly notifyBase: string;
 }
 
 /** An answer slot: filled when its request completes, written once all earlier ones are. */
@@ -44,6 +46,10 @@ const AUTH_ECHO: Echo = Object.freeze({ action: "authenticate", body: {}, header
 
 export interface Session {
   readonly id: string;
+  /** Pushes a notification (the webhook's JSON body) to the socket as an unsolicited frame. */
+  notify(body: Buffer): void;
+  /** Resolves once the subscriptions made for this socket are deleted (after it closed). */
+  readonly cleaned: Promise<void>;
   /** Sends a close frame and drops the socket if the peer does not answer it within 2 s; resolves once closed. */
   close(code: number, reason: string): Promise<void>;
 }
@@ -57,6 +63,18 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
   let seq = 0;
   let alive = true;
   let paused = false;
+  /** Reading is paused because too many answers wait behind a slow one (quick errors queue up too). */
+  let backlogged = false;
+  /** Subscriptions this socket made without a subscriber, deleted when it closes. */
+  const owned: Array<{ project: string; queue: string; id: string }> = [];
+  let notifyBinary = false;
+  const side = {
+    subscriberUrl: `${deps.notifyBase}${id}`,
+    registered(project: string, queue: string, subscription: string, binary: boolean) {
+      owned.push({ project, queue, id: subscription });
+      notifyBinary = binary;
+    },
+  };
 
   function flush(): void {
     while (slots.length > 0 && (slots[0] as Slot).frame !== null) {
@@ -66,9 +84,13 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
         // Resume reading once the slow reader has taken most of what it was sent.
         if (paused && socket.bufferedAmount <= maxBufferedBytes / 2) {
           paused = false;
-          socket.resume();
+          if (!backlogged) socket.resume();
         }
       });
+    }
+    if (backlogged && slots.length <= maxInFlight) {
+      backlogged = false;
+      if (!paused) socket.resume();
     }
     if (!paused && socket.bufferedAmount > maxBufferedBytes) {
       paused = true;
@@ -115,7 +137,7 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
     } as CallContextInit;
     inFlight++;
     try {
-      const res = await action.run({ core: deps.core, ctx, body });
+      const res = await action.run({ core: deps.core, ctx, body, socket: side, binary });
       answer(slot, echo, res.status, res.body, binary);
     } catch (err) {
       const e = toErrorAnswer(err, action, body, log);
@@ -129,6 +151,10 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
     alive = true;
     const slot: Slot = { frame: null };
     slots.push(slot);
+    if (!backlogged && slots.length > 4 * maxInFlight) {
+      backlogged = true;
+      socket.pause();
+    }
     handle(data, binary, slot).catch((err: unknown) => {
       log.error({ err }, "frame handling failed");
       const e = toErrorAnswer(new FrameError(500, "Unexpected error."), { failure: "home" }, {}, log);
@@ -151,14 +177,37 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
   }, Math.max(1, Math.floor(idleTimeoutMs / 2)));
   ticker.unref();
 
+  let cleanedUp!: () => void;
+  const cleaned = new Promise<void>((resolve) => (cleanedUp = resolve));
   socket.on("close", () => {
     clearInterval(ticker);
     slots.length = 0;
+    // The socket's subscriptions go with it; a failed delete is logged (the subscription then lives out its ttl).
+    const deletes = owned.map((s) =>
+      deps.core
+        .call({ projectId: s.project, requestId: `${id}:close`, roles: [] } as unknown as CallContextInit, "deleteSubscription", {
+          queue: s.queue,
+          subscriptionId: s.id,
+        })
+        .catch((err: unknown) => log.warn({ err, subscription: s.id }, "could not delete the socket's subscription")),
+    );
+    void Promise.all(deletes).then(() => cleanedUp());
   });
   socket.on("error", (err) => log.debug({ err }, "socket error"));
 
   return {
     id,
+    cleaned,
+    notify(body) {
+      if (socket.readyState !== socket.OPEN) return;
+      if (!notifyBinary) return socket.send(body.toString("utf8"));
+      try {
+        socket.send(encodeAnswer(JSON.parse(body.toString("utf8")), true));
+      } catch (err) {
+        log.warn({ err }, "notification is not JSON; sent as text");
+        socket.send(body.toString("utf8"));
+      }
+    },
     close(code, reason) {
       if (socket.readyState === socket.CLOSED) return Promise.resolve();
       return new Promise((resolve) => {

@@ -8,7 +8,7 @@ import { useWsEdge } from "./harness.ts";
 
 const env = useWsEdge(test);
 
-test("defaults: Zaqar's port 9000, the core on 7070, bounded frames, in-flight, idle and buffered output", (t) => {
+test("defaults: Zaqar's port 9000, the core on 7070, bounded frames, in-flight, idle and buffered output, an ephemeral notify port", (t) => {
   t.deepEqual(readWsEdgeConfig({}), {
     listen: { host: "127.0.0.1", port: 9000 },
     coreUrl: "127.0.0.1:7070",
@@ -16,6 +16,8 @@ test("defaults: Zaqar's port 9000, the core on 7070, bounded frames, in-flight, 
     maxInFlight: 64,
     idleTimeoutMs: 60000,
     maxBufferedBytes: 8388608,
+    notifyListen: { host: "127.0.0.1", port: 0 },
+    notifyHost: null,
     logLevel: "info",
   });
 });

@@ -6,7 +6,7 @@ import test from "ava";
 import { echo, useWsEdge } from "./harness.ts";
 
 const strict = useWsEdge(test, {
-  env: { ZAQAR_WS_MAX_FRAME_BYTES: "4096", ZAQAR_WS_MAX_IN_FLIGHT: "4", ZAQAR_WS_IDLE_TIMEOUT_MS: "400" },
+  env: { ZAQAR_WS_MAX_FRAME_BYTES: "4096", ZAQAR_WS_MAX_IN_FLIGHT: "4", ZAQAR_WS_IDLE_TIMEOUT_MS: "1000" },
 });
 const roomy = useWsEdge(test, { env: { ZAQAR_WS_MAX_BUFFERED_BYTES: "65536", ZAQAR_WS_MAX_IN_FLIGHT: "1000" } });
 
@@ -53,12 +53,12 @@ test("a peer that stops answering pings is dropped after the idle timeout", asyn
   const started = Date.now();
   await deaf.closed();
   const elapsed = Date.now() - started;
-  t.true(elapsed >= 150 && elapsed < 3000, `closed after ${elapsed} ms`);
+  t.true(elapsed >= 400 && elapsed < 6000, `closed after ${elapsed} ms`);
 });
 
 test("an idle peer that answers pings stays connected", async (t) => {
   const c = await strict.client();
-  await new Promise((r) => setTimeout(r, 1500));
+  await new Promise((r) => setTimeout(r, 3000));
   const { headers } = strict.project();
   t.is((await c.ask({ action: "queue_list", headers })).headers.status, 200);
 });
@@ -76,7 +76,7 @@ test("a slow reader does not stall other clients and still gets every answer in 
   for (let i = 0; i < 20; i++) {
     const started = Date.now();
     t.is((await fast.ask({ action: "queue_list", headers })).headers.status, 200);
-    t.true(Date.now() - started < 1000);
+    t.true(Date.now() - started < 3000);
   }
   slow.socket.resume();
   for (let i = 0; i < 200; i++) {
