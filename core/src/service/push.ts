@@ -24,6 +24,12 @@ import { invalid, messageScope } from "./validate.ts";
 
 /** Most messages per response (and per storage read). */
 export const MAX_WATCH_BATCH = 100;
+/**
+ * Most body bytes per response (a response holds at least one message):
+ * gRPC clients refuse messages over 4 MiB by default, and 100 bodies of up
+ * to 256 KiB each would exceed that.
+ */
+export const MAX_WATCH_RESPONSE_BYTES = 1 << 20;
 /** How often a caught-up stream reads storage again without a local post. */
 export const WATCH_POLL_MS = 150;
 
@@ -56,6 +62,24 @@ function batchSize(value: number | undefined): number {
   if (value === undefined) return MAX_WATCH_BATCH;
   if (value < 1 || value > MAX_WATCH_BATCH) throw invalid(`max_batch must be at least 1 and may not be greater than ${MAX_WATCH_BATCH}.`);
   return value;
+}
+
+/** Splits messages into runs of at most MAX_WATCH_RESPONSE_BYTES of bodies (at least one message each). */
+function byteChunks(messages: readonly StoredMessage[]): StoredMessage[][] {
+  const chunks: StoredMessage[][] = [];
+  let current: StoredMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    if (current.length > 0 && bytes + m.body.length > MAX_WATCH_RESPONSE_BYTES) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += m.body.length;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 export function createPushService(deps: PushDeps): PushService {
@@ -119,10 +143,9 @@ export function createPushService(deps: PushDeps): PushService {
           const now = clock.now();
           const hidden = page.findIndex((m) => m.visibleAtMs > now);
           const ready = hidden < 0 ? page : page.slice(0, hidden);
-          const last = ready.at(-1);
-          if (last !== undefined) {
-            cursor = last.marker;
-            yield response(ready, cursor, scope);
+          for (const chunk of byteChunks(ready)) {
+            cursor = chunk.at(-1)!.marker;
+            yield response(chunk, cursor, scope);
           }
           // A full page of ready messages: more may follow at once.
           if (hidden < 0 && page.length >= limit) continue;

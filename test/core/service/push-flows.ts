@@ -284,6 +284,18 @@ export function pushSuite(test: TestFn, options: PushSuiteOptions): void {
     await responses.return?.();
   });
 
+  test(`${store}: large messages are spread over responses a default gRPC client accepts`, async (t) => {
+    const { client } = await run(t);
+    const project = `p-${randomUUID()}`;
+    const big = "b".repeat(200_000);
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) ids.push(...(await post(client, project, "big", [{ i, big }], { clientId: CLIENT_B })));
+    // 30 x 200 KB in one response would be 6 MB, over grpc-js's 4 MiB receive limit.
+    const got = collect(watch(client, project, { queue: "big", start: WatchStart.OLDEST }));
+    t.deepEqual((await got.until(30)).map((m) => m.id), ids);
+    t.true(got.responses.length > 2);
+  });
+
   test(`${store}: a watch without a client id or with a bad queue name is refused`, async (t) => {
     const { client } = await run(t);
     const project = `p-${randomUUID()}`;
