@@ -30,6 +30,12 @@ export const MAX_WATCH_BATCH = 100;
  * to 256 KiB each would exceed that.
  */
 export const MAX_WATCH_RESPONSE_BYTES = 1 << 20;
+/**
+ * How long a stream rides out unreachable storage (reads are retried at the
+ * poll interval) before it ends with UNAVAILABLE; a Redis restart or failover
+ * then costs watchers nothing.
+ */
+export const WATCH_OUTAGE_MS = 15_000;
 /** How often a caught-up stream reads storage again without a local post. */
 export const WATCH_POLL_MS = 150;
 
@@ -41,6 +47,7 @@ export interface PushDeps {
   readonly signal: PushSignal;
   readonly rules: ClientIdRules;
   readonly pollMs?: number;
+  readonly outageMs?: number;
 }
 
 export interface PushService {
@@ -85,6 +92,7 @@ function byteChunks(messages: readonly StoredMessage[]): StoredMessage[][] {
 export function createPushService(deps: PushDeps): PushService {
   const { driver, clock, limits, crypto, signal } = deps;
   const pollMs = deps.pollMs ?? WATCH_POLL_MS;
+  const outageMs = deps.outageMs ?? WATCH_OUTAGE_MS;
   let open = 0;
   const closing = new AbortController();
 
@@ -135,10 +143,22 @@ export function createPushService(deps: PushDeps): PushService {
         let cursor =
           req.start === WatchStart.OLDEST ? "" : req.start === WatchStart.AFTER_MARKER ? req.marker : await newestMarker(scope);
         yield response([], cursor, scope);
+        let outageSince: number | null = null;
         const options = { limit, echo: req.echo, clientId, includeClaimed: true, includeDelayed: true };
         while (!abort.aborted && !signal.closed) {
           watch.reset();
-          const page = await driver.messages.list(scope, cursor === "" ? options : { ...options, marker: cursor });
+          let page: StoredMessage[];
+          try {
+            page = await driver.messages.list(scope, cursor === "" ? options : { ...options, marker: cursor });
+            outageSince = null;
+          } catch (err) {
+            // An idempotent read: retried while storage is briefly unreachable.
+            if (!isZaqarError(err, "STORAGE_UNAVAILABLE")) throw err;
+            outageSince ??= Date.now();
+            if (Date.now() - outageSince >= outageMs) throw err;
+            await watch.wait(pollMs, abort);
+            continue;
+          }
           // Marker order is kept: a message not yet visible holds back the ones after it.
           const now = clock.now();
           const hidden = page.findIndex((m) => m.visibleAtMs > now);
