@@ -15,9 +15,11 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [[ ! -x /usr/bin/python3 ]]; then
-  missing+=(python3 python3-zaqarclient)
-elif ! /usr/bin/python3 -c 'import zaqarclient.queues.client' >/dev/null 2>&1; then
-  missing+=(python3-zaqarclient)
+  missing+=(python3 python3-zaqarclient python3-websocket)
+else
+  /usr/bin/python3 -c 'import zaqarclient.queues.client' >/dev/null 2>&1 || missing+=(python3-zaqarclient)
+  # python-zaqarclient's WebSocket transport (the edge-ws client test) needs websocket-client.
+  /usr/bin/python3 -c 'import websocket' >/dev/null 2>&1 || missing+=(python3-websocket)
 fi
 
 if ((${#missing[@]} > 0)); then

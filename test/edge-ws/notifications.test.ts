@@ -8,7 +8,6 @@ import { spawn } from "node:child_process";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import test from "ava";
-import { freePort } from "../helpers/free-port.ts";
 import { startNotifyStack } from "../notifier/support/stack.ts";
 import { CLIENT_ID, connect, type Frame } from "./harness.ts";
 
@@ -18,36 +17,42 @@ interface Teardown {
   teardown(fn: () => unknown): void;
 }
 
-/** Starts `node --import tsx edge-ws/src/main.ts`; resolves with its ws:// and notify ports once healthy. */
+/**
+ * Starts `node --import tsx edge-ws/src/main.ts` on ports it picks itself
+ * (port 0: no race with other tests for a "free" port) and reads them from
+ * its start-up log lines.
+ */
 async function spawnEdgeWs(t: Teardown, coreAddress: string): Promise<{ url: string; notifyPort: number }> {
-  const [port, notifyPort] = [await freePort(), await freePort()];
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("ZAQAR_")));
   const child = spawn(process.execPath, ["--import", "tsx", "edge-ws/src/main.ts"], {
     cwd: root,
-    env: {
-      ...env,
-      ZAQAR_CORE_URL: coreAddress,
-      ZAQAR_WS_LISTEN: `127.0.0.1:${port}`,
-      ZAQAR_WS_NOTIFY_LISTEN: `127.0.0.1:${notifyPort}`,
-      ZAQAR_LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...env, ZAQAR_CORE_URL: coreAddress, ZAQAR_WS_LISTEN: "127.0.0.1:0", ZAQAR_WS_NOTIFY_LISTEN: "127.0.0.1:0", ZAQAR_LOG_LEVEL: "info" },
+    stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise((r) => child.once("exit", r));
   t.teardown(async () => {
     child.kill("SIGTERM");
     await exited;
   });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error("edge-ws did not become healthy");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let notifyPort = 0;
+  let buffered = "";
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("edge-ws did not start within 30 s")), 30_000);
+    child.once("exit", () => reject(new Error("edge-ws exited at start-up")));
+    child.stdout?.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString("utf8");
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      for (const line of lines) {
+        const record = JSON.parse(line) as { notify?: string; port?: number; msg?: string };
+        if (record.notify) notifyPort = Number(new URL(record.notify).port);
+        if (record.msg?.startsWith("edge-ws listening") && record.port) {
+          clearTimeout(timer);
+          resolve(record.port);
+        }
+      }
+    });
+  });
   return { url: `ws://127.0.0.1:${port}/`, notifyPort };
 }
 
