@@ -38,3 +38,17 @@ for (const component of ["edge-rest", "edge-ws", "notifier"]) {
     t.deepEqual(offenders, []);
   });
 }
+
+test("common/ imports nothing of ours outside common/ (every process may import it)", (t) => {
+  const offenders: string[] = [];
+  for (const file of sources(join(root, "common"))) {
+    for (const match of readFileSync(file, "utf8").matchAll(IMPORT)) {
+      const spec = match[1] ?? match[2] ?? "";
+      if (!spec.startsWith(".")) continue;
+      const target = relative(root, resolve(dirname(file), spec));
+      if (!target.startsWith("common/")) offenders.push(`${relative(root, file)} → ${spec}`);
+    }
+  }
+  t.true(sources(join(root, "common")).length > 0);
+  t.deepEqual(offenders, []);
+});

@@ -2,11 +2,9 @@
  * The REST edge's configuration, read from ZAQAR_* environment variables once
  * at start-up into a frozen object. Every problem is reported at once.
  */
+import { LOG_LEVELS as LEVELS, parseBool, parseHostPort, type HostPort } from "../../common/env.ts";
 
-export interface HostPort {
-  readonly host: string;
-  readonly port: number;
-}
+export { parseHostPort, type HostPort };
 
 export interface RestEdgeConfig {
   /** ZAQAR_REST_LISTEN: host:port the HTTP server binds (port 0 picks a free one). Default 127.0.0.1:8888. */
@@ -19,18 +17,6 @@ export interface RestEdgeConfig {
   readonly logLevel: string;
 }
 
-const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
-const TRUE = new Set(["1", "true", "yes", "on"]);
-const FALSE = new Set(["0", "false", "no", "off", ""]);
-
-/** Parses "host:port" ("[::1]:80" for IPv6); null when malformed. */
-export function parseHostPort(value: string): HostPort | null {
-  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(value.trim());
-  if (!match) return null;
-  const port = Number(match[2]);
-  if (port > 65535) return null;
-  return { host: (match[1] as string).replace(/^\[(.*)\]$/, "$1"), port };
-}
 
 export function readRestEdgeConfig(env: NodeJS.ProcessEnv): RestEdgeConfig {
   const problems: string[] = [];
@@ -44,7 +30,8 @@ export function readRestEdgeConfig(env: NodeJS.ProcessEnv): RestEdgeConfig {
   if (!parseHostPort(coreUrl)) problems.push(`ZAQAR_CORE_URL must be host:port of the core's gRPC server, got "${coreUrl}"`);
 
   const adminRaw = text("ZAQAR_ADMIN_MODE", "false").trim().toLowerCase();
-  if (!TRUE.has(adminRaw) && !FALSE.has(adminRaw)) {
+  const adminMode = parseBool(adminRaw);
+  if (adminMode === undefined) {
     problems.push(`ZAQAR_ADMIN_MODE must be true or false, got "${adminRaw}"`);
   }
 
@@ -55,7 +42,7 @@ export function readRestEdgeConfig(env: NodeJS.ProcessEnv): RestEdgeConfig {
   return Object.freeze({
     listen: Object.freeze(listen as HostPort),
     coreUrl,
-    adminMode: TRUE.has(adminRaw),
+    adminMode: adminMode === true,
     logLevel,
   });
 }

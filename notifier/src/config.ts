@@ -2,11 +2,9 @@
  * The notifier's configuration, read from ZAQAR_* environment variables once
  * at start-up into a frozen object. Every problem is reported at once.
  */
+import { LOG_LEVELS as LEVELS, parseBool, parseHostPort, type HostPort } from "../../common/env.ts";
 
-export interface HostPort {
-  readonly host: string;
-  readonly port: number;
-}
+export { parseHostPort, type HostPort };
 
 export interface NotifierConfig {
   /** ZAQAR_CORE_URL: host:port of the core's native gRPC server. Default 127.0.0.1:7070. */
@@ -47,18 +45,6 @@ export interface NotifierConfig {
   readonly timeScale: number;
 }
 
-const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
-const TRUE = new Set(["1", "true", "yes", "on"]);
-const FALSE = new Set(["0", "false", "no", "off", ""]);
-
-/** Parses "host:port" ("[::1]:80" for IPv6); null when malformed. */
-export function parseHostPort(value: string): HostPort | null {
-  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(value.trim());
-  if (!match) return null;
-  const port = Number(match[2]);
-  if (port > 65535) return null;
-  return { host: (match[1] as string).replace(/^\[(.*)\]$/, "$1"), port };
-}
 
 export function readNotifierConfig(env: NodeJS.ProcessEnv): NotifierConfig {
   const problems: string[] = [];
@@ -76,9 +62,8 @@ export function readNotifierConfig(env: NodeJS.ProcessEnv): NotifierConfig {
   const bool = (name: string, fallback: boolean): boolean => {
     const raw = env[name];
     if (raw === undefined) return fallback;
-    const v = raw.trim().toLowerCase();
-    if (TRUE.has(v)) return true;
-    if (FALSE.has(v)) return false;
+    const v = parseBool(raw);
+    if (v !== undefined) return v;
     problems.push(`${name} must be true or false, got "${raw}"`);
     return fallback;
   };
