@@ -17,6 +17,10 @@ export interface BenchConfig {
   readonly h2loadMode: "streams" | "connections";
   /** BENCH_GRPC_CONSUME_PROCS: Node client processes sharing the gRPC consume concurrency. Default 1. */
   readonly grpcConsumeProcs: number;
+  /** BENCH_WS_CONNECTIONS: WebSocket connections the WS load client spreads its requests over. Default 4 (16 in flight = 4 per connection). */
+  readonly wsConnections: number;
+  /** BENCH_WS_PROCS: WS load client processes sharing the concurrency and the connections. Default 1. */
+  readonly wsProcs: number;
   /** BENCH_WRK_THREADS: wrk threads. Default 1 (leaves the second core to the service). */
   readonly wrkThreads: number;
 }
@@ -41,5 +45,7 @@ export function readBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     h2loadMode: mode,
     grpcConsumeProcs: int(env, "BENCH_GRPC_CONSUME_PROCS", 1, 1),
     wrkThreads: int(env, "BENCH_WRK_THREADS", 1, 1),
+    wsConnections: int(env, "BENCH_WS_CONNECTIONS", 4, 1),
+    wsProcs: int(env, "BENCH_WS_PROCS", 1, 1),
   });
 }

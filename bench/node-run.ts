@@ -21,7 +21,7 @@ type Line = Omit<NodeClientResult, "processes">;
 
 /** `args(i, share)` builds the argv of process i, which gets `share` of the concurrency. */
 export async function runNodeClient(
-  client: "storage" | "grpc-consume",
+  client: "storage" | "grpc-consume" | "ws",
   processes: number,
   concurrency: number,
   scratch: string,

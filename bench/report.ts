@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { NotifyResult } from "./notify.ts";
+import { PUSH_POSTS_PER_SEC, type PushResult } from "./push.ts";
 import type { ScenarioResult } from "./scenario.ts";
 
 export interface Target {
@@ -21,6 +22,8 @@ const LABELS: Record<string, string> = {
   "bare-consume": "edge ceiling: consume",
   "rest-produce": "REST produce",
   "rest-consume": "REST consume",
+  "ws-produce": "WebSocket produce",
+  "ws-consume": "WebSocket consume",
   "grpc-produce": "gRPC produce",
   "grpc-consume": "gRPC consume (Node client)",
 };
@@ -38,6 +41,7 @@ export function evaluateTargets(results: Map<string, ScenarioResult>): Target[] 
   const restP = results.get("rest-produce");
   const restC = results.get("rest-consume");
   const grpcP = results.get("grpc-produce");
+  const wsP = results.get("ws-produce");
   const storeP = results.get("storage-produce");
   const check = (name: string, r: ScenarioResult | undefined, value: (r: ScenarioResult) => [string, boolean]): Target => {
     if (!r) return { name, value: "", status: "not run" };
@@ -48,6 +52,10 @@ export function evaluateTargets(results: Map<string, ScenarioResult>): Target[] 
     check("REST produce >= 30,000 msgs/s", restP, (r) => [`${num(r.msgsPerSec)} msgs/s`, r.msgsPerSec >= 30_000]),
     check("REST consume >= 4,000 msgs/s", restC, (r) => [`${num(r.msgsPerSec)} msgs/s`, r.msgsPerSec >= 4_000]),
     check("REST post p99 <= 20 ms", restP, (r) => [`${r.p99Ms} ms`, r.p99Ms <= 20]),
+    check("WebSocket produce > REST produce", restP && wsP, (r) => {
+      const rest = restP?.msgsPerSec ?? 0;
+      return [`${num(r.msgsPerSec)} vs ${num(rest)} msgs/s (${Math.round((r.msgsPerSec / Math.max(1, rest)) * 100)}%)`, r.msgsPerSec > rest];
+    }),
     check("gRPC produce >= 50% of the storage ceiling", storeP && grpcP, (r) => {
       const share = r.msgsPerSec / (storeP?.msgsPerSec ?? 1);
       return [`${Math.round(share * 100)}% (${num(r.msgsPerSec)} of ${num(storeP?.msgsPerSec ?? 0)})`, share >= 0.5];
@@ -56,17 +64,19 @@ export function evaluateTargets(results: Map<string, ScenarioResult>): Target[] 
 }
 
 export function printReport(results: Map<string, ScenarioResult>, targets: readonly Target[]): void {
-  const head = ["scenario", "msgs/s", "p50 ms", "p99 ms", "storage ceil", "ratio", "edge ceil", "ratio"];
-  const widths = [28, 9, 7, 8, 13, 6, 10, 6];
+  const head = ["scenario", "msgs/s", "p50 ms", "p99 ms", "storage ceil", "ratio", "edge ceil", "ratio", "REST", "ratio"];
+  const widths = [28, 9, 7, 8, 13, 6, 10, 6, 9, 6];
   const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i] as number, i > 0)).join("  ");
   console.log(`\n${line(head)}\n${"-".repeat(widths.reduce((a, b) => a + b + 2, -2))}`);
   for (const id of ORDER) {
     const r = results.get(id);
     if (!r) continue;
-    const service = r.via === "rest" || r.via === "grpc";
+    const service = r.via === "rest" || r.via === "grpc" || r.via === "ws";
     const storage = service ? results.get(`storage-${r.kind}`) : undefined;
     const edge = r.via === "rest" ? results.get(`bare-${r.kind}`) : undefined;
-    console.log(line([LABELS[id] ?? id, num(r.msgsPerSec), String(r.p50Ms), String(r.p99Ms), ...ratio(r, storage), ...ratio(r, edge)]));
+    // WebSocket beside the same run's REST figure for the same workload.
+    const rest = r.via === "ws" ? results.get(`rest-${r.kind}`) : undefined;
+    console.log(line([LABELS[id] ?? id, num(r.msgsPerSec), String(r.p50Ms), String(r.p99Ms), ...ratio(r, storage), ...ratio(r, edge), ...ratio(r, rest)]));
   }
 
   console.log(
@@ -114,6 +124,21 @@ export function printNotify(n: NotifyResult, restProduce: ScenarioResult | undef
   console.log(`  cpu %: ${cpu}`);
   console.log(`  µs/delivery: ${per}`);
   for (const w of n.warnings) console.log(`  note: ${w}`);
+}
+
+/** Push delivery latency (PushService.WatchMessages), beside this run's REST post latency. */
+export function printPush(p: PushResult, restProduce: ScenarioResult | undefined): void {
+  console.log(
+    `\npush delivery: ${num(p.posted)} messages posted over REST at ${PUSH_POSTS_PER_SEC} posts/s of 10 × 1 KiB (${num(p.msgsPerSec)} msgs/s) for ${p.durationS} s, ` +
+      `one grpc-js WatchMessages watcher (own process); latency = watcher receive − post send time:`,
+  );
+  console.log(`  delivery latency  p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms, max ${p.maxMs} ms`);
+  console.log(`  delivered         ${num(p.unique)} of ${num(p.posted)} (${num(p.received)} received${p.unique >= p.posted && p.received === p.unique ? ", none lost or repeated" : ""})`);
+  console.log(`  of which the post  p50 ${p.postP50Ms} ms, p99 ${p.postP99Ms} ms (send to 201, same posts)`);
+  if (restProduce) console.log(`  REST produce      p50 ${restProduce.p50Ms} ms, p99 ${restProduce.p99Ms} ms per post at full load, same run (${num(restProduce.msgsPerSec)} msgs/s)`);
+  const cpu = Object.entries(p.cpu).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(", ");
+  console.log(`  cpu % (client = the watcher): ${cpu}`);
+  for (const w of p.warnings) console.log(`  note: ${w}`);
 }
 
 export function writeJson(path: string, data: object): void {

@@ -5,6 +5,10 @@
  * (the driver's Lua scripts from one ioredis client) and the edge ceiling (a
  * bare Node HTTP server). Prints the table and targets; writes .bench/last.json.
  *
+ * The WebSocket edge (edge-ws) runs the same produce and consume workload
+ * (clients/ws.ts), shown beside REST; push-latency measures delivery through
+ * PushService.WatchMessages (push.ts).
+ *
  * Then the notification scenario: webhook deliveries/s for 1,000 messages
  * posted to a queue with 10 webhook subscriptions (notify.ts).
  *
@@ -22,8 +26,9 @@ import { cpuUse, machineCpu, snapshot } from "./cpu.ts";
 import { postDocument } from "./payload.ts";
 import { installCleanup } from "./procs.ts";
 import { notifyScenario, type NotifyResult } from "./notify.ts";
+import { pushScenario, type PushResult } from "./push.ts";
 import { mainThreadProfile, nowUs, printProfile, summariseProfile, type ProfileSummary } from "./profile.ts";
-import { evaluateTargets, printNotify, printReport, writeJson } from "./report.ts";
+import { evaluateTargets, printNotify, printPush, printReport, writeJson } from "./report.ts";
 import type { BenchContext, ScenarioResult } from "./scenario.ts";
 import * as s from "./scenarios.ts";
 import { startStack } from "./stack.ts";
@@ -58,7 +63,7 @@ const idle1 = machineCpu();
 const busyBefore = Math.round(((idle1.busy - idle0.busy) / (idle1.total - idle0.total)) * cpus().length * 100);
 console.log(`machine busy before start: ${busyBefore}% of ${cpus().length * 100}% (other tenants; ratios to same-run baselines absorb part of that noise)`);
 const stack = await startStack({ profileDir });
-log(`stack up: redis ${stack.redis.url}, core ${stack.coreAddress}, edge ${stack.edgeUrl}, bare ${stack.bareUrl}`);
+log(`stack up: redis ${stack.redis.url}, core ${stack.coreAddress}, edge ${stack.edgeUrl}, edge-ws ${stack.wsUrl}, bare ${stack.bareUrl}`);
 const backlog = await openBacklog(stack.redis.url);
 const results = new Map<string, ScenarioResult>();
 const ctx: BenchContext = {
@@ -74,6 +79,7 @@ const ctx: BenchContext = {
 const warm = Math.min(2, cfg.durationS);
 let failure: unknown = null;
 let notify: NotifyResult | null = null;
+let push: PushResult | null = null;
 
 async function measure(id: string, run: () => Promise<ScenarioResult>): Promise<void> {
   if (!selected(id)) return;
@@ -109,6 +115,16 @@ try {
     await measure("rest-consume", () => s.httpConsume(ctx, "rest", q));
     await backlog.flush();
   }
+  if (any("ws")) {
+    // A real client reads every answer, so no separate check: warm up the JIT, then measure.
+    await s.wsProduce(ctx, `warm-ws-${runId}`, warm);
+    await s.wsConsume(ctx, `warm-ws-${runId}`, 1);
+    log("WebSocket edge warmed up");
+    const q = `ws-${runId}`;
+    await measure("ws-produce", () => s.wsProduce(ctx, q));
+    await measure("ws-consume", () => s.wsConsume(ctx, q));
+    await backlog.flush();
+  }
   if (any("grpc")) {
     await checkGrpc(stack.coreAddress, ctx.project, `warm-grpc-${runId}`, document);
     await s.grpcProduce(ctx, `warm-grpc-${runId}`, warm);
@@ -117,6 +133,13 @@ try {
     const q = `grpc-${runId}`;
     await measure("grpc-produce", () => s.grpcProduce(ctx, q));
     await measure("grpc-consume", () => s.grpcConsume(ctx, q));
+    await backlog.flush();
+  }
+  if (selected("push-latency")) {
+    log("push-latency ...");
+    const p = await pushScenario(ctx, `push-${runId}`);
+    push = p;
+    log(`push-latency: p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms, ${p.unique} of ${p.posted} delivered${p.warnings.length ? ` (${p.warnings.length} notes)` : ""}`);
     await backlog.flush();
   }
   if (selected("notify")) {
@@ -137,15 +160,21 @@ log("stack stopped");
 
 const targets = evaluateTargets(results);
 printReport(results, targets);
+if (push) printPush(push, results.get("rest-produce"));
 if (notify) printNotify(notify, results.get("rest-produce"));
 
 // Per service scenario, the core's (and for REST the edge's) share of the whole-run profile.
 const profiles: Record<string, ProfileSummary> = {};
 if (profileDir) {
-  const files = { core: mainThreadProfile(`${profileDir}/core`), edge: mainThreadProfile(`${profileDir}/edge`) };
+  const files = {
+    core: mainThreadProfile(`${profileDir}/core`),
+    edge: mainThreadProfile(`${profileDir}/edge`),
+    "edge-ws": mainThreadProfile(`${profileDir}/edge-ws`),
+  };
+  const procsOf = { rest: ["edge", "core"], ws: ["edge-ws", "core"], grpc: ["core"] } as const;
   for (const r of results.values()) {
-    if (r.via !== "rest" && r.via !== "grpc") continue;
-    for (const proc of r.via === "rest" ? (["edge", "core"] as const) : (["core"] as const)) {
+    if (r.via !== "rest" && r.via !== "grpc" && r.via !== "ws") continue;
+    for (const proc of procsOf[r.via]) {
       const file = files[proc];
       if (!file) continue;
       const summary = summariseProfile(file, r.window);
@@ -161,6 +190,7 @@ writeJson(`${outDir}/last.json`, {
   config: { ...cfg, only: cfg.only ? [...cfg.only] : null },
   machine: { cpus: cpus().length, model: cpus()[0]?.model, busyBeforePct: busyBefore, loadavgAtEnd: loadavg() },
   results: Object.fromEntries(results),
+  ...(push ? { push } : {}),
   ...(notify ? { notify } : {}),
   targets,
   ...(profileDir ? { profiles } : {}),

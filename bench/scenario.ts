@@ -5,7 +5,7 @@ import type { CpuUse } from "./cpu.ts";
 import type { Window } from "./profile.ts";
 import type { Stack } from "./stack.ts";
 
-export type Via = "storage" | "bare" | "rest" | "grpc";
+export type Via = "storage" | "bare" | "rest" | "grpc" | "ws";
 export type Kind = "produce" | "consume";
 
 export interface ScenarioResult {

@@ -1,7 +1,7 @@
 /**
- * The eight measured scenarios: produce and consume through the storage
+ * The ten measured scenarios: produce and consume through the storage
  * driver directly (storage ceiling), the bare HTTP server (edge ceiling), the
- * REST edge and the core's gRPC port. Each returns a ScenarioResult; the
+ * REST edge, the WebSocket edge and the core's gRPC port. Each returns a ScenarioResult; the
  * service scenarios are cross-checked against the queue's real message count.
  */
 import { runH2load } from "./h2load-run.ts";
@@ -157,6 +157,42 @@ export async function grpcConsume(ctx: BenchContext, queue: string, durationS = 
   if (removed !== r.messages) warnings.push(`queue lost ${removed} messages, client counted ${r.messages} deletes`);
   const label = `node grpc-js, ${r.processes} process${r.processes > 1 ? "es" : ""}, ${cfg.concurrency} in flight`;
   return result({ via: "grpc", kind: "consume", client: label, ...fromNode(r), warnings, raw: r, usage, storageMessages: removed });
+}
+
+/** WebSocket produce: message_post frames to edge-ws from clients/ws.ts (Node `ws`), the REST workload. */
+export async function wsProduce(ctx: BenchContext, queue: string, durationS = ctx.cfg.durationS): Promise<ScenarioResult> {
+  const { cfg } = ctx;
+  const [r, usage] = await ctx.timed(() =>
+    runNodeClient("ws", cfg.wsProcs, cfg.concurrency, `${ctx.scratch}-wp`, (share) => [
+      "produce", ctx.stack.wsUrl, ctx.project, queue, String(durationS), String(share), String(wsConnsPerProc(ctx)),
+    ]),
+  );
+  const stored = await ctx.backlog.count(scopeOf(ctx, queue));
+  const warnings = r.errors > 0 ? [`${r.errors} failed requests, first: ${r.firstError}`] : [];
+  if (stored !== r.messages) warnings.push(`queue holds ${stored} messages, client counted ${r.messages}`);
+  return result({ via: "ws", kind: "produce", client: wsLabel(ctx, r), ...fromNode(r), warnings, raw: r, usage, storageMessages: stored });
+}
+
+/** WebSocket consume: claim_create (limit 10) then message_delete with the claim id of each, over edge-ws. */
+export async function wsConsume(ctx: BenchContext, queue: string, durationS = ctx.cfg.durationS): Promise<ScenarioResult> {
+  const { cfg } = ctx;
+  const { before, filled } = await prepareBacklog(ctx, queue, rateOr(ctx, "storage-consume"), durationS);
+  const [r, usage] = await ctx.timed(() =>
+    runNodeClient("ws", cfg.wsProcs, cfg.concurrency, `${ctx.scratch}-wc`, (share) => [
+      "consume", ctx.stack.wsUrl, ctx.project, queue, String(durationS), String(share), String(wsConnsPerProc(ctx)),
+    ]),
+  );
+  const removed = before - (await ctx.backlog.count(scopeOf(ctx, queue)));
+  const warnings = consumeWarnings(r.errors, r.firstError, r.empty ?? 0, filled);
+  if (removed !== r.messages) warnings.push(`queue lost ${removed} messages, client counted ${r.messages} deletes`);
+  return result({ via: "ws", kind: "consume", client: wsLabel(ctx, r), ...fromNode(r), warnings, raw: r, usage, storageMessages: removed });
+}
+
+const wsConnsPerProc = (ctx: BenchContext) => Math.max(1, Math.round(ctx.cfg.wsConnections / ctx.cfg.wsProcs));
+
+function wsLabel(ctx: BenchContext, r: NodeClientResult): string {
+  const conns = wsConnsPerProc(ctx) * r.processes;
+  return `node ws, ${r.processes} process${r.processes > 1 ? "es" : ""}, ${ctx.cfg.concurrency} in flight over ${conns} connection${conns > 1 ? "s" : ""}`;
 }
 
 function rateOr(ctx: BenchContext, id: string): number {

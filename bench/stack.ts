@@ -1,8 +1,9 @@
 /**
  * The service under test and the edge ceiling, as child processes on free
  * ports: the bench's own redis-server, the core (ZAQAR_STORE=redis, native
- * gRPC port only), the REST edge pointing at it, and the bare HTTP server.
- * With `profile`, core and edge run under `node --cpu-prof`.
+ * gRPC port only), the REST edge and the WebSocket edge (edge-ws) pointing at
+ * it, and the bare HTTP server. With `profile`, core and the edges run under
+ * `node --cpu-prof`.
  */
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -13,10 +14,13 @@ export interface Stack {
   readonly redis: BenchRedis;
   readonly core: Child;
   readonly edge: Child;
+  readonly wsEdge: Child;
   readonly bare: Child;
   /** host:port of the core's grpc-js server. */
   readonly coreAddress: string;
   readonly edgeUrl: string;
+  /** ws://host:port/ of edge-ws. */
+  readonly wsUrl: string;
   readonly bareUrl: string;
   /** The long-running processes, for CPU accounting. */
   readonly pids: Record<string, number>;
@@ -34,7 +38,7 @@ function node(name: string, script: string, env: NodeJS.ProcessEnv, profileDir: 
 
 export async function startStack(options: { readonly profileDir: string | null }): Promise<Stack> {
   const redis = await startRedis();
-  const [corePort, edgePort, barePort] = [await freePort(), await freePort(), await freePort()];
+  const [corePort, edgePort, wsPort, barePort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const common = { ZAQAR_LOG_LEVEL: "warn", NODE_ENV: "production" };
   const prof = (sub: string) => (options.profileDir ? `${options.profileDir}/${sub}` : null);
 
@@ -51,20 +55,28 @@ export async function startStack(options: { readonly profileDir: string | null }
     ZAQAR_REST_LISTEN: `127.0.0.1:${edgePort}`,
     ZAQAR_CORE_URL: `127.0.0.1:${corePort}`,
   }, prof("edge"));
+  const wsEdge = node("edge-ws", "edge-ws/src/main.ts", {
+    ...common,
+    ZAQAR_WS_LISTEN: `127.0.0.1:${wsPort}`,
+    ZAQAR_WS_NOTIFY_LISTEN: "127.0.0.1:0",
+    ZAQAR_CORE_URL: `127.0.0.1:${corePort}`,
+  }, prof("edge-ws"));
   const bare = node("bare-server", "bench/bare-server.ts", {}, null, [String(barePort)]);
-  await Promise.all([waitForPort(edge, edgePort), waitForPort(bare, barePort)]);
+  await Promise.all([waitForPort(edge, edgePort), waitForPort(wsEdge, wsPort), waitForPort(bare, barePort)]);
 
   return {
     redis,
     core,
     edge,
+    wsEdge,
     bare,
     coreAddress: `127.0.0.1:${corePort}`,
     edgeUrl: `http://127.0.0.1:${edgePort}`,
+    wsUrl: `ws://127.0.0.1:${wsPort}/`,
     bareUrl: `http://127.0.0.1:${barePort}`,
-    pids: { core: core.pid, edge: edge.pid, redis: redis.child.pid, bare: bare.pid },
+    pids: { core: core.pid, edge: edge.pid, "edge-ws": wsEdge.pid, redis: redis.child.pid, bare: bare.pid },
     async stop() {
-      await Promise.all([edge.stop(), bare.stop()]);
+      await Promise.all([edge.stop(), wsEdge.stop(), bare.stop()]);
       await core.stop();
       await redis.stop();
     },
