@@ -6,13 +6,17 @@
  */
 import type { CallContextInit, CoreClient } from "../../edge-rest/src/core-client.ts";
 import { CoreError } from "../../edge-rest/src/core-client.ts";
-import { WsReply, type ErrorTexts } from "./errors.ts";
+import { FrameError, WsReply, type ErrorTexts } from "./errors.ts";
 import type { BodySchema, Json, JsonObject } from "./protocol.ts";
+import { WatchStart } from "./push-client.ts";
 import { jsonBytes, jsonValue, poppedMessage, statStamp, wsMessage, wsSubscription } from "./render.ts";
+import type { Watches } from "./watches.ts";
 
 export interface Result {
   readonly status: number;
   readonly body: unknown;
+  /** Called once the answer is written to the socket (a watch's pushes start then). */
+  readonly sent?: () => void;
 }
 
 /** What an action may know of the socket it serves (socket notifications, websocket.md §6). */
@@ -21,6 +25,8 @@ export interface SocketSide {
   readonly subscriberUrl: string;
   /** Records a subscription made for this socket: deleted when it closes; `binary`: push MessagePack frames. */
   registered(project: string, queue: string, id: string, binary: boolean): void;
+  /** The socket's push watches (message_watch, an extension). */
+  readonly watches: Watches;
 }
 
 export interface ActionCall {
@@ -48,6 +54,7 @@ function opt<T extends Json>(body: JsonObject, name: string, key: string = name)
 const notFoundOf = (err: unknown, reason: string): boolean => err instanceof CoreError && err.detail?.reason === reason;
 
 const Q = { queue_name: "string" } as const;
+const WATCH_STARTS: Readonly<Record<string, WatchStart>> = { now: WatchStart.NOW, oldest: WatchStart.OLDEST, marker: WatchStart.AFTER_MARKER };
 const queueOnly: BodySchema = { required: ["queue_name"], types: Q };
 
 export const actions: Readonly<Record<string, Action>> = {
@@ -207,6 +214,48 @@ export const actions: Readonly<Record<string, Action>> = {
       const res = await core.call(ctx, "deleteMessages", { queue: s(body, "queue_name"), ids, claimIds, ...opt<number>(body, "pop") });
       if (ids.length > 0 || body["pop"] === undefined) return { status: 204, body: {} };
       return { status: 200, body: { messages: res.messages.map(poppedMessage) } };
+    },
+  },
+
+  // Push consumption, an extension of Zaqar's protocol (PushService.WatchMessages).
+  message_watch: {
+    failure: "listMessages",
+    sendsClientId: true,
+    schema: {
+      required: ["queue_name"],
+      types: { ...Q, start: "string", marker: "string", echo: "boolean", max_batch: "integer" },
+    },
+    async run({ ctx, body, socket, binary }) {
+      const startName = (body["start"] as string | undefined) ?? "now";
+      const start = WATCH_STARTS[startName];
+      if (start === undefined) throw new FrameError(400, 'start must be "now", "oldest" or "marker".');
+      if (start === WatchStart.AFTER_MARKER && typeof body["marker"] !== "string") {
+        throw new FrameError(400, 'start "marker" needs a marker.');
+      }
+      const w = await socket.watches.start(
+        {
+          projectId: ctx.projectId,
+          clientId: ctx.clientId ?? "",
+          requestId: ctx.requestId,
+          queue: s(body, "queue_name"),
+          start,
+          marker: (body["marker"] as string | undefined) ?? "",
+          echo: body["echo"] === true,
+          ...opt<number>(body, "max_batch", "maxBatch"),
+        },
+        binary,
+      );
+      return { status: 200, body: { watch_id: w.watchId, resume_marker: w.resumeMarker }, sent: w.begin };
+    },
+  },
+  message_unwatch: {
+    failure: "listMessages",
+    schema: { required: ["watch_id"], types: { watch_id: "string" } },
+    async run({ body, socket }) {
+      const watchId = s(body, "watch_id");
+      const resumeMarker = socket.watches.stop(watchId);
+      if (resumeMarker === undefined) throw new FrameError(404, `Watch ${watchId} does not exist.`);
+      return { status: 200, body: { watch_id: watchId, resume_marker: resumeMarker } };
     },
   },
 

@@ -19,6 +19,8 @@ export interface WsEdgeConfig {
   readonly idleTimeoutMs: number;
   /** ZAQAR_WS_MAX_BUFFERED_BYTES: a slow reader with more than this unsent is closed (1008). Default 8 MiB. */
   readonly maxBufferedBytes: number;
+  /** ZAQAR_WS_MAX_WATCHES: push watches (message_watch) one connection may hold; beyond it 429. Default 16. */
+  readonly maxWatches: number;
   /**
    * ZAQAR_WS_NOTIFY_LISTEN: host:port of the HTTP listener that receives the
    * notifier's webhook posts for subscriptions created over a socket without a
@@ -60,6 +62,7 @@ export function readWsEdgeConfig(env: NodeJS.ProcessEnv): WsEdgeConfig {
   const maxInFlight = positive("ZAQAR_WS_MAX_IN_FLIGHT", 64);
   const idleTimeoutMs = positive("ZAQAR_WS_IDLE_TIMEOUT_MS", 60_000);
   const maxBufferedBytes = positive("ZAQAR_WS_MAX_BUFFERED_BYTES", 8 << 20);
+  const maxWatches = positive("ZAQAR_WS_MAX_WATCHES", 16);
 
   const notifyRaw = text("ZAQAR_WS_NOTIFY_LISTEN", "127.0.0.1:0");
   const notifyListen = parseHostPort(notifyRaw);
@@ -77,6 +80,7 @@ export function readWsEdgeConfig(env: NodeJS.ProcessEnv): WsEdgeConfig {
     maxInFlight,
     idleTimeoutMs,
     maxBufferedBytes,
+    maxWatches,
     notifyListen: Object.freeze(notifyListen as HostPort),
     notifyHost,
     logLevel,

@@ -10,6 +10,7 @@ import { createCoreClient, type CallContextInit, type CoreClient } from "../../e
 import type { HostPort, WsEdgeConfig } from "./config.ts";
 import type { Logger } from "./log.ts";
 import { createNotifyListener } from "./notify.ts";
+import { createPushClient } from "./push-client.ts";
 import { startSession, type Session } from "./session.ts";
 
 export interface WsEdge {
@@ -31,6 +32,7 @@ const HEALTH_CTX = { projectId: "edge-ws-health", requestId: "health", roles: []
 export function createWsEdge(config: WsEdgeConfig, deps: WsEdgeDeps): WsEdge {
   const { log } = deps;
   const core = deps.core ?? createCoreClient({ address: config.coreUrl });
+  const push = createPushClient(config.coreUrl);
   const sessions = new Map<string, Session>();
   let notifyBase = "";
   const notifyListener = createNotifyListener(config.notifyListen, (connectionId, body) => {
@@ -63,7 +65,7 @@ export function createWsEdge(config: WsEdgeConfig, deps: WsEdgeDeps): WsEdge {
   // maxPayload: a bigger frame closes the socket with 1009 (ws does it while reading).
   const wss = new WebSocketServer({ server: http, maxPayload: config.maxFrameBytes, perMessageDeflate: false });
   wss.on("connection", (socket) => {
-    const session = startSession(socket, { core, log, limits: config, notifyBase });
+    const session = startSession(socket, { core, push, log, limits: config, notifyBase });
     sessions.set(session.id, session);
     socket.on("close", () => sessions.delete(session.id));
   });
@@ -97,6 +99,7 @@ export function createWsEdge(config: WsEdgeConfig, deps: WsEdgeDeps): WsEdge {
         http.close(() => resolve());
         http.closeAllConnections();
       });
+      push.close();
       core.close();
     },
   };

@@ -13,6 +13,8 @@ import { actions } from "./actions.ts";
 import type { WsEdgeConfig } from "./config.ts";
 import { FrameError, toErrorAnswer } from "./errors.ts";
 import type { Logger } from "./log.ts";
+import type { PushClient } from "./push-client.ts";
+import { createWatches } from "./watches.ts";
 import {
   NULL_ECHO,
   decodeFrame,
@@ -26,10 +28,12 @@ import {
   type JsonObject,
 } from "./protocol.ts";
 
-type Limits = Pick<WsEdgeConfig, "maxInFlight" | "idleTimeoutMs" | "maxBufferedBytes">;
+type Limits = Pick<WsEdgeConfig, "maxInFlight" | "idleTimeoutMs" | "maxBufferedBytes" | "maxWatches">;
 
 export interface SessionDeps {
   readonly core: CoreClient;
+  /** The core's PushService, for message_watch. */
+  readonly push: PushClient;
   readonly log: Logger;
   readonly limits: Limits;
   /** "http://host:port/" of the notify listener; the connection id is appended. */
@@ -39,6 +43,8 @@ export interface SessionDeps {
 /** An answer slot: filled when its request completes, written once all earlier ones are. */
 interface Slot {
   frame: Buffer | string | null;
+  /** Runs once the frame is handed to the socket. */
+  sent?: (() => void) | undefined;
 }
 
 const AUTH_SCHEMA = { optional: true, required: [], types: {} } as const;
@@ -68,7 +74,9 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
   /** Subscriptions this socket made without a subscriber, deleted when it closes. */
   const owned: Array<{ project: string; queue: string; id: string }> = [];
   let notifyBinary = false;
+  const watches = createWatches({ socket, push: deps.push, log, maxWatches: deps.limits.maxWatches, maxBufferedBytes });
   const side = {
+    watches,
     subscriberUrl: `${deps.notifyBase}${id}`,
     registered(project: string, queue: string, subscription: string, binary: boolean) {
       owned.push({ project, queue, id: subscription });
@@ -78,7 +86,8 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
 
   function flush(): void {
     while (slots.length > 0 && (slots[0] as Slot).frame !== null) {
-      const frame = (slots.shift() as Slot).frame as Buffer | string;
+      const slot = slots.shift() as Slot;
+      const frame = slot.frame as Buffer | string;
       if (socket.readyState !== socket.OPEN) continue;
       socket.send(frame, () => {
         // Resume reading once the slow reader has taken most of what it was sent.
@@ -87,6 +96,7 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
           if (!backlogged) socket.resume();
         }
       });
+      slot.sent?.();
     }
     if (backlogged && slots.length <= maxInFlight) {
       backlogged = false;
@@ -98,9 +108,10 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
     }
   }
 
-  function answer(slot: Slot, request: Echo, status: number, body: unknown, binary: boolean): void {
+  function answer(slot: Slot, request: Echo, status: number, body: unknown, binary: boolean, sent?: () => void): void {
     const frame: Answer = { request, body, headers: { status } };
     slot.frame = encodeAnswer(frame, binary);
+    slot.sent = sent;
     flush();
   }
 
@@ -138,7 +149,7 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
     inFlight++;
     try {
       const res = await action.run({ core: deps.core, ctx, body, socket: side, binary });
-      answer(slot, echo, res.status, res.body, binary);
+      answer(slot, echo, res.status, res.body, binary, res.sent);
     } catch (err) {
       const e = toErrorAnswer(err, action, body, log);
       answer(slot, echo, e.status, e.body, binary);
@@ -182,6 +193,7 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
   socket.on("close", () => {
     clearInterval(ticker);
     slots.length = 0;
+    watches.stopAll();
     // The socket's subscriptions go with it; a failed delete is logged (the subscription then lives out its ttl).
     const deletes = owned.map((s) =>
       deps.core
