@@ -1,4 +1,4 @@
-/** Import boundary: the REST edge may import proto/gen and its own sources, never the core's. */
+/** Import boundary: the REST edge may import proto/gen, common/ and its own sources, never the core's. */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,14 +13,14 @@ function sources(dir: string): string[] {
   );
 }
 
-test("edge-rest imports only proto/gen, its own files and packages", (t) => {
+test("edge-rest imports only proto/gen, common/, its own files and packages", (t) => {
   const files = sources(join(edge, "src"));
   t.true(files.length > 5);
   for (const file of files) {
     for (const [, spec] of readFileSync(file, "utf8").matchAll(/^\s*(?:import|export)\b[^;]*?from\s+"([^"]+)"/gms)) {
       if (!spec!.startsWith(".")) continue;
       const target = relative(root, resolve(file, "..", spec!));
-      t.true(target.startsWith("edge-rest/") || target.startsWith("proto/gen/"), `${relative(root, file)} imports ${spec}`);
+      t.true(target.startsWith("edge-rest/") || target.startsWith("proto/gen/") || target.startsWith("common/"), `${relative(root, file)} imports ${spec}`);
     }
   }
 });
