@@ -5,22 +5,14 @@
  * subscription"; an unreachable core is a 503 here like on every route. The
  * edge is pointed at a port where nothing listens.
  */
-import { createServer } from "node:net";
 import anyTest, { type TestFn } from "ava";
+import { freePort } from "../helpers/free-port.ts";
 import { ERROR_HEADERS, useEdge, type WireRequest } from "./harness.ts";
 
 const test = anyTest as TestFn<unknown>;
 
-/** A port that was free a moment ago and has nothing listening on it. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-const env = useEdge(test, { coreUrl: `127.0.0.1:${await deadPort()}` });
+// A port that was free a moment ago: nothing listens on it.
+const env = useEdge(test, { coreUrl: `127.0.0.1:${await freePort()}` });
 
 const unavailable = test.macro({
   async exec(t, req: WireRequest, what: string) {
