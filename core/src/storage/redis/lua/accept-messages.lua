@@ -24,14 +24,14 @@
 local rcall = redis.call
 local now = tonumber(ARGV[1])
 -- @include queue
+-- @include create
 -- @include drop
 -- @include keep
 -- @include housekeep
 
 local created = 0
 if not openQueue('hz') then
-  rcall('HSET', KEYS[1], 'meta', '{}', 'ver', ARGV[3], 'gen', ARGV[4], 'seq', '0', 'front', '0', 'created', ARGV[1], 'due', int(NEVER), 'hz', '0')
-  R.due, R.hz = NEVER, '0'
+  createRecord(ARGV[3], ARGV[4])
   created = 1
 end
 housekeep()

@@ -24,6 +24,7 @@
 local rcall = redis.call
 local now = tonumber(ARGV[1])
 -- @include queue
+-- @include create
 -- @include subscription
 -- @include jobs
 
@@ -41,8 +42,7 @@ end
 
 local queueCreated = 0
 if rcall('EXISTS', KEYS[1]) == 0 then
-  -- As create-queue.lua: due NEVER, hz 0.
-  rcall('HSET', KEYS[1], 'meta', '{}', 'ver', ARGV[9], 'gen', ARGV[10], 'seq', '0', 'front', '0', 'created', ARGV[1], 'due', int(NEVER), 'hz', '0')
+  createRecord(ARGV[9], ARGV[10])
   queueCreated = 1
 end
 

@@ -35,6 +35,7 @@
 local rcall = redis.call
 local now = tonumber(ARGV[1])
 -- @include queue
+-- @include create
 -- @include drop
 -- @include keep
 -- @include housekeep
@@ -53,8 +54,7 @@ local DELAYED = EXP + 2 * n
 local created = 0
 local ok = openQueue('ver', 'hz', 'subn')
 if not ok and ARGV[3] == '' then
-  rcall('HSET', KEYS[1], 'meta', '{}', 'ver', ARGV[4], 'gen', ARGV[5], 'seq', '0', 'front', '0', 'created', ARGV[1], 'due', int(NEVER), 'hz', '0')
-  R.due, R.hz = NEVER, '0'
+  createRecord(ARGV[4], ARGV[5])
   created = 1
 elseif not ok or R.ver ~= ARGV[3] then
   return -7
