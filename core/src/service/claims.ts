@@ -6,7 +6,7 @@ import {
   GetClaimResponseSchema,
   UpdateClaimResponseSchema,
 } from "../../../proto/gen/zaqar/v1/claim_pb.js";
-import { ZaqarError, isZaqarError } from "../errors.ts";
+import { ZaqarError } from "../errors.ts";
 import type { Limits } from "../limits.ts";
 import type { ServiceDeps } from "./deps.ts";
 import type { Handlers } from "./handler-types.ts";
@@ -53,18 +53,10 @@ export function createClaimHandlers(deps: ServiceDeps): ClaimHandlers {
       if (lease.grace < limits.minClaimGrace || lease.grace > limits.maxClaimGrace) throw invalid(claimGraceText(limits));
       // Claimed against the cached metadata's version, as posts are (queue-cache.ts),
       // so a dead-letter setting changed meanwhile is never missed.
-      let info = cache.peek(scope);
-      let claim;
-      for (let attempt = 1; ; attempt++) {
+      const claim = await cache.withCurrent(scope, MAX_CLAIM_ATTEMPTS, (info) => {
         const deadLetter = deadLetterOf(info.metadata, scope.queue, limits);
-        try {
-          claim = await driver.claims.create(scope, { ...lease, limit, ifVersion: info.version, ...(deadLetter ? { deadLetter } : {}) });
-          break;
-        } catch (err) {
-          if (!isZaqarError(err, "QUEUE_VERSION_MISMATCH") || attempt >= MAX_CLAIM_ATTEMPTS) throw err;
-          info = await cache.refresh(scope);
-        }
-      }
+        return driver.claims.create(scope, { ...lease, limit, ifVersion: info.version, ...(deadLetter ? { deadLetter } : {}) });
+      });
       if (claim === null) return create(CreateClaimResponseSchema, {});
       const now = clock.now();
       return create(CreateClaimResponseSchema, {

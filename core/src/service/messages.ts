@@ -9,7 +9,7 @@ import {
   PostMessagesResponseSchema,
 } from "../../../proto/gen/zaqar/v1/message_pb.js";
 import { requireClientId } from "../context.ts";
-import { ZaqarError, isZaqarError } from "../errors.ts";
+import { ZaqarError } from "../errors.ts";
 import type { ServiceDeps } from "./deps.ts";
 import type { Handlers } from "./handler-types.ts";
 import { pyListRepr } from "./json.ts";
@@ -37,20 +37,14 @@ export function createMessageHandlers(deps: ServiceDeps): MessageHandlers {
     async postMessages(ctx, req) {
       const scope = messageScope(ctx, req, limits);
       const clientId = requireClientId(ctx);
-      let info = cache.peek(scope);
-      for (let attempt = 1; ; attempt++) {
+      return cache.withCurrent(scope, MAX_POST_ATTEMPTS, async (info) => {
         let messages = readMessagePost(req.body, info.metadata, limits);
         if (encryptsMessages(info.metadata)) messages = crypto.sealAll(messages, scope);
-        try {
-          const ids = await driver.messages.post(scope, messages, { clientId, ifVersion: info.version, subscribers });
-          if (jobSignal.watches(scope)) jobSignal.recorded();
-          pushSignal.posted(scope);
-          return create(PostMessagesResponseSchema, { ids });
-        } catch (err) {
-          if (!isZaqarError(err, "QUEUE_VERSION_MISMATCH") || attempt >= MAX_POST_ATTEMPTS) throw err;
-          info = await cache.refresh(scope);
-        }
-      }
+        const ids = await driver.messages.post(scope, messages, { clientId, ifVersion: info.version, subscribers });
+        if (jobSignal.watches(scope)) jobSignal.recorded();
+        pushSignal.posted(scope);
+        return create(PostMessagesResponseSchema, { ids });
+      });
     },
 
     async listMessages(ctx, req) {

@@ -7,6 +7,7 @@
  * (QUEUE_VERSION_MISMATCH), the entry is refreshed and the post retried.
  * Staleness is therefore always detected, never trusted.
  */
+import { isZaqarError } from "../errors.ts";
 import type { QueueInfo, Scope, StorageDriver } from "../storage/driver.ts";
 
 const UNKNOWN: QueueInfo = Object.freeze({ exists: false, metadata: Object.freeze({}), version: "" });
@@ -17,12 +18,19 @@ export interface QueueCache {
   /** Reads through to storage and caches the answer. */
   refresh(scope: Scope): Promise<QueueInfo>;
   forget(scope: Scope): void;
+  /**
+   * Runs `attempt` against the cached info (one storage round trip when the
+   * cache is current). When storage answers QUEUE_VERSION_MISMATCH (the
+   * metadata moved on), refreshes the entry and runs it again, at most
+   * `maxAttempts` times in all; the last mismatch is thrown.
+   */
+  withCurrent<T>(scope: Scope, maxAttempts: number, attempt: (info: QueueInfo) => Promise<T>): Promise<T>;
 }
 
 export function createQueueCache(driver: StorageDriver, maxEntries = 10_000): QueueCache {
   const entries = new Map<string, QueueInfo>();
   const keyOf = (s: Scope): string => `${s.project}\u0000${s.queue}`;
-  return {
+  const cache: QueueCache = {
     peek: (scope) => entries.get(keyOf(scope)) ?? UNKNOWN,
     async refresh(scope) {
       const info = await driver.queues.info(scope);
@@ -36,5 +44,17 @@ export function createQueueCache(driver: StorageDriver, maxEntries = 10_000): Qu
     forget: (scope) => {
       entries.delete(keyOf(scope));
     },
+    async withCurrent(scope, maxAttempts, attempt) {
+      let info = cache.peek(scope);
+      for (let n = 1; ; n++) {
+        try {
+          return await attempt(info);
+        } catch (err) {
+          if (!isZaqarError(err, "QUEUE_VERSION_MISMATCH") || n >= maxAttempts) throw err;
+          info = await cache.refresh(scope);
+        }
+      }
+    },
   };
+  return cache;
 }
