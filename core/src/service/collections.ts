@@ -13,11 +13,14 @@ import { isPlainObject, parseDocument, wrongDocumentType } from "./json.ts";
 import { applyPatch, parsePatch } from "./json-patch.ts";
 import { validateReserved } from "./queue-metadata.ts";
 import { ageSeconds } from "./render.ts";
+import { pyReprLength } from "./py-repr.ts";
 import { invalid } from "./validate.ts";
 
 const encoder = new TextEncoder();
 export const jsonBytes = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(value));
 const MAX_PATCH_RETRIES = 5;
+/** A repr has at most this many characters per byte of JSON text (a raw U+2028, 3 bytes, becomes 6 characters). */
+const MAX_REPR_PER_BYTE = 6;
 const PURGEABLE = new Set(["messages", "subscriptions"]);
 
 /** The resource types a purge document names (all when there is no document), with Zaqar's 400s. */
@@ -35,8 +38,12 @@ export function purgeTypes(body: Uint8Array): Set<string> {
 }
 
 export interface CollectionOps {
-  /** Creates the collection with the PUT document's metadata (validated); true when it was new. */
-  create(scope: Scope, metadata: Uint8Array): Promise<boolean>;
+  /**
+   * Creates the collection with the PUT document's metadata (validated); true
+   * when it was new. `reprSize`: the size limit counts the Python repr's
+   * characters (Zaqar's WebSocket rule), not the JSON bytes.
+   */
+  create(scope: Scope, metadata: Uint8Array, reprSize?: boolean): Promise<boolean>;
   /**
    * Applies a JSON-patch document to the metadata, all or nothing, with
    * optimistic concurrency (a concurrent change starts it over); answers the
@@ -54,11 +61,14 @@ export function createCollectionOps(deps: ServiceDeps): CollectionOps {
   const { driver, limits, cache } = deps;
   const tooLarge = `Queue metadata is too large. Max size: ${limits.maxQueueMetadata}`;
   return {
-    async create(scope, bytes) {
-      if (bytes.length > limits.maxQueueMetadata) throw invalid(tooLarge);
+    async create(scope, bytes, reprSize = false) {
+      if (!reprSize && bytes.length > limits.maxQueueMetadata) throw invalid(tooLarge);
       let metadata: QueueMetadata = {};
       if (bytes.length > 0) {
         const doc = parseDocument(bytes);
+        if (reprSize && bytes.length * MAX_REPR_PER_BYTE > limits.maxQueueMetadata && pyReprLength(doc) > limits.maxQueueMetadata) {
+          throw invalid(tooLarge);
+        }
         if (!isPlainObject(doc)) throw wrongDocumentType();
         validateReserved(doc, limits, "INVALID_REQUEST", scope.queue);
         metadata = doc;

@@ -211,20 +211,32 @@ function elementSpan(w: Walker, found: Found): Span | undefined {
   return span;
 }
 
-/** Walks the document, recording the spans of the last "messages" array (JSON.parse keeps the last). */
-function walk(w: Walker): Found | null {
-  const found: Found = { spans: null, trusted: true };
-  if (!w.open(0x7b)) return null;
-  if (w.empty(0x7d)) return found;
+/**
+ * Walks an object down `path` (keys, the last naming the messages array),
+ * recording the spans of the array JSON.parse keeps: at every level the last
+ * member of a name wins, so meeting a name again forgets what the earlier one
+ * gave.
+ */
+function walkTo(w: Walker, found: Found, path: readonly string[]): void {
+  if (!w.open(0x7b)) {
+    w.value();
+    return;
+  }
+  if (w.empty(0x7d)) return;
+  const [name, ...rest] = path as [string, ...string[]];
   do {
     w.key();
     if (w.keyEscaped) found.trusted = false;
-    if (!w.keyIs("messages")) {
+    if (!w.keyIs(name)) {
       w.value();
       continue;
     }
+    found.spans = null;
+    if (rest.length > 0) {
+      walkTo(w, found, rest);
+      continue;
+    }
     if (!w.open(0x5b)) {
-      found.spans = null;
       w.value();
       continue;
     }
@@ -235,19 +247,27 @@ function walk(w: Walker): Found | null {
     }
     found.spans = spans;
   } while (!w.close());
-  return found;
 }
 
+/** The document's top-level "messages" (REST). */
+export const REST_MESSAGES: readonly string[] = ["messages"];
+/** A WebSocket message_post frame's body.messages. */
+export const FRAME_MESSAGES: readonly string[] = ["body", "messages"];
+
 /**
- * For a message-post document `text` whose parsed "messages" array is `items`:
- * the JSON.stringify text of each items[i].body, cut from `text`, or undefined
- * where that cannot be shown (the caller then stringifies it). `text` must be
- * a document JSON.parse accepted.
+ * For a message-post document `text` whose parsed messages array (at `path`)
+ * is `items`: the JSON.stringify text of each items[i].body, cut from `text`,
+ * or undefined where that cannot be shown (the caller then stringifies it).
+ * `text` must be a document JSON.parse accepted.
  */
-export function bodyTexts(text: string, items: readonly unknown[]): Array<string | undefined> {
+export function bodyTexts(text: string, items: readonly unknown[], path: readonly string[] = REST_MESSAGES): Array<string | undefined> {
   const out = new Array<string | undefined>(items.length).fill(undefined);
-  const found = walk(new Walker(text));
-  if (found === null || !found.trusted || found.spans === null || found.spans.length !== items.length) return out;
+  const w = new Walker(text);
+  const found: Found = { spans: null, trusted: true };
+  w.ws();
+  if (w.text.charCodeAt(w.pos) !== 0x7b) return out;
+  walkTo(w, found, path);
+  if (!found.trusted || found.spans === null || found.spans.length !== items.length) return out;
   for (let i = 0; i < items.length; i++) {
     const span = found.spans[i];
     const item = items[i];

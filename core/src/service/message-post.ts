@@ -7,25 +7,42 @@ import { ZaqarError } from "../errors.ts";
 import type { Limits } from "../limits.ts";
 import type { NewMessage, QueueMetadata } from "../storage/driver.ts";
 import { isPlainObject, isPyInt, pyIntValue, readDocument, unparseable, wrongDocumentType } from "./json.ts";
-import { bodyTexts } from "./json-spans.ts";
+import { FRAME_MESSAGES, REST_MESSAGES, bodyTexts } from "./json-spans.ts";
+import { pyReprLength } from "./py-repr.ts";
 import { defaultDelay, defaultTtl, postSizeLimit } from "./queue-metadata.ts";
 import { delayText, invalid, notIntText, ttlText } from "./validate.ts";
 
-export function readMessagePost(body: Uint8Array | undefined, meta: QueueMetadata, limits: Limits): NewMessage[] {
-  if (body !== undefined) {
-    const size = postSizeLimit(meta, limits);
-    if (body.length > size.max) throw invalid(size.text);
-  }
+/** How the post document is laid out and judged. */
+export interface PostRules {
+  /**
+   * The document is a WebSocket message_post frame (messages at
+   * body.messages) judged as Zaqar's WebSocket transport does: size is the
+   * character count of the Python repr of the messages list, and a message
+   * keeps only ttl and body (no delay, even on a delayed queue).
+   */
+  readonly websocketFrame?: boolean;
+}
+
+/** A repr is at most this many characters per UTF-16 unit of JSON text (a raw U+2028 becomes "\\u2028"). */
+const MAX_REPR_PER_UNIT = 6;
+
+export function readMessagePost(body: Uint8Array | undefined, meta: QueueMetadata, limits: Limits, rules: PostRules = {}): NewMessage[] {
+  const ws = rules.websocketFrame === true;
+  const size = postSizeLimit(meta, limits);
+  if (body !== undefined && !ws && body.length > size.max) throw invalid(size.text);
   if (body === undefined) throw new ZaqarError("INVALID_BODY", "Request body can not be empty");
   if (body.length === 0) throw unparseable();
   const { value: doc, text } = readDocument(body);
-  if (!isPlainObject(doc) || !("messages" in doc)) throw invalid("No messages were found in the request body.");
-  const items = doc["messages"];
+  const holder = ws ? (isPlainObject(doc) ? doc["body"] : undefined) : doc;
+  if (!isPlainObject(holder) || !("messages" in holder)) throw invalid("No messages were found in the request body.");
+  const items = holder["messages"];
   if (!Array.isArray(items)) throw wrongDocumentType();
+  // The repr is only counted when the frame's text could be over the limit at all.
+  if (ws && text.length * MAX_REPR_PER_UNIT > size.max && pyReprLength(items) > size.max) throw invalid(size.text);
   // Each body's text as JSON.stringify would write it, cut from the document where possible.
-  const texts = bodyTexts(text, items);
+  const texts = bodyTexts(text, items, ws ? FRAME_MESSAGES : REST_MESSAGES);
 
-  const queueDelay = defaultDelay(meta);
+  const queueDelay = ws ? 0 : defaultDelay(meta);
   const ttlDefault = defaultTtl(meta, limits);
   const typed = items.map((item: unknown, i) => {
     if (!isPlainObject(item)) throw wrongDocumentType();

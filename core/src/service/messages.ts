@@ -38,7 +38,7 @@ export function createMessageHandlers(deps: ServiceDeps): MessageHandlers {
       const scope = messageScope(ctx, req, limits);
       const clientId = requireClientId(ctx);
       return cache.withCurrent(scope, MAX_POST_ATTEMPTS, async (info) => {
-        let messages = readMessagePost(req.body, info.metadata, limits);
+        let messages = readMessagePost(req.body, info.metadata, limits, { websocketFrame: req.websocketFrame });
         if (encryptsMessages(info.metadata)) messages = crypto.sealAll(messages, scope);
         const ids = await driver.messages.post(scope, messages, { clientId, ifVersion: info.version, subscribers });
         if (jobSignal.watches(scope)) jobSignal.recorded();

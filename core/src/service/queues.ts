@@ -28,7 +28,7 @@ export function createQueueHandlers(deps: ServiceDeps): QueueHandlers {
 
   return {
     async createQueue(ctx, req) {
-      const created = await ops.create(queueScope(ctx, req.queue, limits), req.metadata);
+      const created = await ops.create(queueScope(ctx, req.queue, limits), req.metadata, req.reprSize);
       return create(CreateQueueResponseSchema, { created });
     },
 

@@ -109,7 +109,7 @@ const outage = test.macro(async (t, run: (d: ReturnType<typeof build>) => Promis
 });
 const ctx = { project: "p", clientId: CLIENT };
 test("storage down: post answers Zaqar's 503 text", outage, (d) => d.run(ctx, "postMessages", post("q", { messages: [{ body: 1 }] })), "Messages could not be enqueued.");
-test("storage down: queue create answers Zaqar's 503 text", outage, (d) => d.run(ctx, "createQueue", { $typeName: "zaqar.v1.CreateQueueRequest", queue: "q", metadata: new Uint8Array() }), "Queue could not be created.");
+test("storage down: queue create answers Zaqar's 503 text", outage, (d) => d.run(ctx, "createQueue", { $typeName: "zaqar.v1.CreateQueueRequest", queue: "q", metadata: new Uint8Array(), reprSize: false }), "Queue could not be created.");
 test("storage down: claim answers Zaqar's 503 text", outage, (d) => d.run(ctx, "createClaim", { $typeName: "zaqar.v1.CreateClaimRequest", queue: "q", body: new Uint8Array() }), "Claim could not be created.");
 test("storage down: stats answers Zaqar's 503 text", outage, (d) => d.run(ctx, "getQueueStats", { $typeName: "zaqar.v1.GetQueueStatsRequest", queue: "q" }), "Queue stats could not be read.");
 
