@@ -36,6 +36,8 @@ export interface ActionCall {
   readonly socket: SocketSide;
   /** The request came in a binary (MessagePack) frame. */
   readonly binary: boolean;
+  /** A text frame's bytes as received (JSON), for an action that passes the frame on whole. */
+  readonly frame?: Buffer;
 }
 
 export interface Action extends ErrorTexts {
@@ -73,7 +75,7 @@ export const actions: Readonly<Record<string, Action>> = {
     schema: { required: ["queue_name"], types: { ...Q, metadata: "object" } },
     async run({ core, ctx, body }) {
       const queue = s(body, "queue_name");
-      const res = await core.call(ctx, "createQueue", { queue, metadata: jsonBytes(body["metadata"] ?? {}) });
+      const res = await core.call(ctx, "createQueue", { queue, metadata: jsonBytes(body["metadata"] ?? {}), reprSize: true });
       return { status: res.created ? 201 : 204, body: `Queue ${queue} created.` };
     },
   },
@@ -177,13 +179,11 @@ export const actions: Readonly<Record<string, Action>> = {
     schema: { required: ["queue_name", "messages"], types: { ...Q, messages: "array" } },
     // Zaqar's WS passes sanitize failures with a prefix.
     exceptions: { INVALID_BODY: (d: string) => `Bad request. ${d}` },
-    async run({ core, ctx, body }) {
-      // The WS transport keeps only ttl and body of each message (no per-message delay).
-      const messages = (body["messages"] as Json[]).map((m) => {
-        if (m === null || typeof m !== "object" || Array.isArray(m)) return m;
-        return { ...opt(m, "ttl"), ...opt(m, "body") };
-      });
-      const res = await core.call(ctx, "postMessages", { queue: s(body, "queue_name"), body: jsonBytes({ messages }) });
+    async run({ core, ctx, body, frame }) {
+      // The core reads body.messages from the frame as received, by the WS transport's rules;
+      // only a MessagePack frame is written out as JSON for it.
+      const doc = frame ?? jsonBytes({ body: { messages: body["messages"] } });
+      const res = await core.call(ctx, "postMessages", { queue: s(body, "queue_name"), body: doc, websocketFrame: true });
       return { status: 201, body: { message_ids: res.ids } };
     },
   },

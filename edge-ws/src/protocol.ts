@@ -71,6 +71,36 @@ export function decodeFrame(data: Buffer, binary: boolean): Decoded {
   }
 }
 
+const ECHO_KEYS = new Set(["action", "headers", "body"]);
+const ANSWER_HEAD = Buffer.from('{"request":');
+
+/**
+ * The `request` echo of a text frame cut from the frame's own bytes (up to,
+ * not including, its closing brace; encodeRawAnswer closes it),
+ * so that a large request (a message post) is not stringified again to be
+ * echoed. Only for a frame of exactly action, headers and body: its text with
+ * `"api":"v2"` added is then the echo, member for member (a client's JSON
+ * parser reads the same object; spacing and member order are the client's).
+ * Undefined otherwise, and the echo is built from the parsed value.
+ */
+export function rawEcho(data: Buffer, payload: JsonObject): Buffer | undefined {
+  let n = 0;
+  for (const key in payload) {
+    if (!ECHO_KEYS.has(key)) return undefined;
+    n++;
+  }
+  if (n !== ECHO_KEYS.size) return undefined;
+  let end = data.length - 1;
+  while (end > 0 && data[end] !== 0x7d /* } */) end--; // JSON.parse accepted it: only whitespace follows the last "}"
+  return data.subarray(0, end);
+}
+
+/** A text answer around an echo from rawEcho, as bytes to send in a text frame. */
+export function encodeRawAnswer(echo: Buffer, status: number, body: unknown): Buffer {
+  const tail = Buffer.from(`,"api":"v2"},"body":${JSON.stringify(body)},"headers":{"status":${status}}}`);
+  return Buffer.concat([ANSWER_HEAD, echo, tail]);
+}
+
 /** An answer in the encoding of the request it answers. */
 export function encodeAnswer(answer: unknown, binary: boolean): Buffer | string {
   if (!binary) return JSON.stringify(answer);

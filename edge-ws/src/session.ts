@@ -20,6 +20,8 @@ import {
   decodeFrame,
   echoOf,
   encodeAnswer,
+  encodeRawAnswer,
+  rawEcho,
   isObject,
   matchesSchema,
   pyStr,
@@ -43,6 +45,8 @@ export interface SessionDeps {
 /** An answer slot: filled when its request completes, written once all earlier ones are. */
 interface Slot {
   frame: Buffer | string | null;
+  /** Sent as a binary frame (MessagePack), else as text. */
+  binary: boolean;
   /** Runs once the frame is handed to the socket. */
   sent?: (() => void) | undefined;
 }
@@ -89,7 +93,7 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
       const slot = slots.shift() as Slot;
       const frame = slot.frame as Buffer | string;
       if (socket.readyState !== socket.OPEN) continue;
-      socket.send(frame, () => {
+      socket.send(frame, { binary: slot.binary }, () => {
         // Resume reading once the slow reader has taken most of what it was sent.
         if (paused && socket.bufferedAmount <= maxBufferedBytes / 2) {
           paused = false;
@@ -108,33 +112,36 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
     }
   }
 
-  function answer(slot: Slot, request: Echo, status: number, body: unknown, binary: boolean, sent?: () => void): void {
+  /** Fills the slot with its answer; `raw`: the echo cut from the text frame (rawEcho), used instead of `request`. */
+  function answer(slot: Slot, request: Echo, status: number, body: unknown, sent?: () => void, raw?: Buffer): void {
     const frame: Answer = { request, body, headers: { status } };
-    slot.frame = encodeAnswer(frame, binary);
+    slot.frame = raw !== undefined ? encodeRawAnswer(raw, status, body) : encodeAnswer(frame, slot.binary);
     slot.sent = sent;
     flush();
   }
 
   async function handle(data: Buffer, binary: boolean, slot: Slot): Promise<void> {
     const decoded = decodeFrame(data, binary);
-    if (!decoded.ok) return answer(slot, NULL_ECHO, 400, { error: decoded.error }, binary);
+    if (!decoded.ok) return answer(slot, NULL_ECHO, 400, { error: decoded.error });
     if (!isObject(decoded.value)) {
-      return answer(slot, NULL_ECHO, 400, { error: "Unexpected body type. Expected dict or dict like." }, binary);
+      return answer(slot, NULL_ECHO, 400, { error: "Unexpected body type. Expected dict or dict like." });
     }
     const payload = decoded.value;
     const echo = echoOf(payload);
+    const raw = binary ? undefined : rawEcho(data, payload);
+    const reply = (status: number, body: unknown, sent?: () => void) => answer(slot, echo, status, body, sent, raw);
     const name = payload["action"];
     if (name === "authenticate") {
       // No-auth mode (websocket.md §3's recommended deviation): every token is fine.
       const ok = matchesSchema(payload, AUTH_SCHEMA, ["X-Auth-Token", "X-Project-ID"]);
-      if (!ok) return answer(slot, echo, 400, { error: "Schema validation failed." }, binary);
-      return answer(slot, AUTH_ECHO, 200, { message: "Authentified." }, binary);
+      if (!ok) return reply(400, { error: "Schema validation failed." });
+      return answer(slot, AUTH_ECHO, 200, { message: "Authentified." });
     }
     const action = typeof name === "string" && Object.hasOwn(actions, name) ? actions[name] : undefined;
-    if (action === undefined) return answer(slot, echo, 400, { error: `${pyStr(name)} is not a valid action` }, binary);
-    if (!matchesSchema(payload, action.schema)) return answer(slot, echo, 400, { error: "Schema validation failed." }, binary);
+    if (action === undefined) return reply(400, { error: `${pyStr(name)} is not a valid action` });
+    if (!matchesSchema(payload, action.schema)) return reply(400, { error: "Schema validation failed." });
     if (inFlight >= maxInFlight) {
-      return answer(slot, echo, 429, { error: `Too many requests in flight on this connection (limit ${maxInFlight}).` }, binary);
+      return reply(429, { error: `Too many requests in flight on this connection (limit ${maxInFlight}).` });
     }
 
     const headers = payload["headers"] as JsonObject;
@@ -148,11 +155,11 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
     } as CallContextInit;
     inFlight++;
     try {
-      const res = await action.run({ core: deps.core, ctx, body, socket: side, binary });
-      answer(slot, echo, res.status, res.body, binary, res.sent);
+      const res = await action.run({ core: deps.core, ctx, body, socket: side, binary, ...(binary ? {} : { frame: data }) });
+      reply(res.status, res.body, res.sent);
     } catch (err) {
       const e = toErrorAnswer(err, action, body, log);
-      answer(slot, echo, e.status, e.body, binary);
+      reply(e.status, e.body);
     } finally {
       inFlight--;
     }
@@ -160,7 +167,7 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
 
   socket.on("message", (data: Buffer, binary: boolean) => {
     alive = true;
-    const slot: Slot = { frame: null };
+    const slot: Slot = { frame: null, binary };
     slots.push(slot);
     if (!backlogged && slots.length > 4 * maxInFlight) {
       backlogged = true;
@@ -169,7 +176,7 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
     handle(data, binary, slot).catch((err: unknown) => {
       log.error({ err }, "frame handling failed");
       const e = toErrorAnswer(new FrameError(500, "Unexpected error."), { failure: "home" }, {}, log);
-      answer(slot, NULL_ECHO, e.status, e.body, binary);
+      answer(slot, NULL_ECHO, e.status, e.body);
     });
   });
   socket.on("pong", () => {
