@@ -19,6 +19,12 @@ export interface NodeClientResult extends LoopResult {
 
 type Line = Omit<NodeClientResult, "processes">;
 
+/** With BENCH_PROFILE=1 the client runs under `node --cpu-prof` too; its profile lands beside the scratch files. */
+function profileFlags(scratch: string, i: number): string[] {
+  if (process.env["BENCH_PROFILE"] !== "1") return [];
+  return ["--cpu-prof", `--cpu-prof-dir=${scratch}.prof-client-${i}`];
+}
+
 /** `args(i, share)` builds the argv of process i, which gets `share` of the concurrency. */
 export async function runNodeClient(
   client: "storage" | "grpc-consume" | "ws",
@@ -31,7 +37,7 @@ export async function runNodeClient(
   const shares = Array.from({ length: processes }, (_, i) => Math.floor(concurrency / processes) + (i < concurrency % processes ? 1 : 0));
   const runs = await Promise.all(
     shares.map((share, i) =>
-      runToEnd(`${client}#${i}`, process.execPath, ["--import", "tsx", script, ...args(share)], {
+      runToEnd(`${client}#${i}`, process.execPath, [...profileFlags(scratch, i), "--import", "tsx", script, ...args(share)], {
         ...process.env,
         BENCH_SAMPLES_FILE: `${scratch}.samples-${i}`,
       }),
