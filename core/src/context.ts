@@ -6,6 +6,7 @@
  * is checked here, once, before any handler runs, in Zaqar's hook order:
  * Client-ID format first, then the project.
  */
+import { WEBSOCKET_TEXT } from "../../common/error-meta.ts";
 import { ZaqarError } from "./errors.ts";
 
 export interface CallContext {
@@ -52,7 +53,10 @@ export function checkClientId(value: string, rules: ClientIdRules): string {
     return value;
   }
   const canonical = canonicalUuid(value);
-  if (canonical === null) throw new ZaqarError("CLIENT_ID_MALFORMED", "Malformed hexadecimal UUID.");
+  if (canonical === null) {
+    // Zaqar's WebSocket transport answers Python's own uuid.UUID() error instead.
+    throw new ZaqarError("CLIENT_ID_MALFORMED", "Malformed hexadecimal UUID.", { meta: { [WEBSOCKET_TEXT]: "badly formed hexadecimal UUID string" } });
+  }
   return canonical;
 }
 

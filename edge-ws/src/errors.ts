@@ -12,6 +12,7 @@
  * - Anything else is a bug here: 500 `{"exception", "error": "Unexpected error."}`.
  */
 import type { Logger } from "pino";
+import { WEBSOCKET_TEXT } from "../../common/error-meta.ts";
 import { CoreError } from "../../edge-rest/src/core-client.ts";
 import { whatFailed, type FailureKey } from "../../edge-rest/src/errors.ts";
 import type { JsonObject } from "./protocol.ts";
@@ -53,32 +54,15 @@ export interface ErrorAnswer {
   readonly body: unknown;
 }
 
-/** Python's uuid.UUID() error, which Zaqar's client_id_uuid_safe check lets through as the exception. */
-const UUID_TEXT = "badly formed hexadecimal UUID string";
-
-/**
- * Zaqar's WS handlers validate the queue name from the body with their own
- * texts (REST's describe the URL); which one applies follows from the name the
- * request carried.
- */
-const WS_TEXTS: Readonly<Record<string, (description: string, body: JsonObject) => string>> = {
-  INVALID_QUEUE_NAME: (description, body) => {
-    const name = body["queue_name"];
-    if (typeof name !== "string") return description;
-    return name.length > 64
-      ? "Queue names may not be more than 64 characters long."
-      : "Queue names may only contain ASCII letters, digits, underscores, and dashes.";
-  },
-};
-
 export function toErrorAnswer(err: unknown, texts: ErrorTexts, body: JsonObject, log: Logger): ErrorAnswer {
   if (err instanceof FrameError) return { status: err.status, body: { error: err.message } };
   if (err instanceof WsReply) return { status: err.status, body: err.body };
   if (err instanceof CoreError && err.detail && err.detail.httpStatus > 0 && err.detail.httpStatus !== 503) {
     const reason = err.detail.reason;
-    if (reason === "CLIENT_ID_MALFORMED") return { status: 400, body: { exception: UUID_TEXT, error: null } };
-    const rewrite = texts.exceptions?.[reason] ?? WS_TEXTS[reason];
-    const exception = rewrite ? rewrite(err.description, body) : err.description;
+    // The core's WebSocket wording where Zaqar's WS transport words it differently from REST.
+    const description = err.detail.meta[WEBSOCKET_TEXT] ?? err.description;
+    const rewrite = texts.exceptions?.[reason];
+    const exception = rewrite ? rewrite(description, body) : description;
     const error = texts.errors?.[reason];
     return { status: err.detail.httpStatus, body: { exception, error: error ? error(body, err.description) : null } };
   }

@@ -52,6 +52,11 @@ for (const [store, env] of useWsEdgeOnStores(test)) {
       exception: "Queue names may not be more than 64 characters long.",
       error: null,
     });
+    const longProject = { ...headers, "X-Project-ID": "p".repeat(257) };
+    await expectFrame(t, c, "queue_create", longProject, { queue_name: "fine" }, 400, {
+      exception: "Project ids may not be more than 256 characters long.",
+      error: null,
+    });
     const limit = await expectFrame(t, c, "queue_list", headers, { limit: 21 }, 400);
     t.is(limit.error, null);
     t.is(typeof limit.exception, "string");

@@ -2,6 +2,7 @@
  * Validation of names and numeric parameters, with Zaqar's texts
  * (../shared/spec/README.md §7, rest-messages-claims.md).
  */
+import { WEBSOCKET_TEXT } from "../../../common/error-meta.ts";
 import { ZaqarError } from "../errors.ts";
 import type { Limits } from "../limits.ts";
 import type { CallContext } from "../context.ts";
@@ -10,17 +11,25 @@ import type { ProjectScope, Scope } from "../storage/driver.ts";
 /** Zaqar's queue (and topic) name characters; the length limit is limits.maxQueueNameLength. */
 export const QUEUE_NAME = /^[a-zA-Z0-9_.-]+$/;
 
+/**
+ * Zaqar's own text for a bad queue name or project id, in its order (length,
+ * characters, project). REST hides it behind one description; Zaqar's
+ * WebSocket transport answers it, so it travels in the error's meta.
+ */
+function identificationText(queue: string, project: string, limits: Limits): string | null {
+  if (queue.length > limits.maxQueueNameLength) return `Queue names may not be more than ${limits.maxQueueNameLength} characters long.`;
+  if (!QUEUE_NAME.test(queue)) return "Queue names may only contain ASCII letters, digits, underscores, and dashes.";
+  if (project.length > limits.maxProjectIdLength) return `Project ids may not be more than ${limits.maxProjectIdLength} characters long.`;
+  return null;
+}
+
 /** The queue scope of an operation, or INVALID_QUEUE_NAME (Zaqar checks the project length here too). */
 export function queueScope(ctx: CallContext, queue: string, limits: Limits): Scope {
-  if (
-    queue.length > limits.maxQueueNameLength ||
-    !QUEUE_NAME.test(queue) ||
-    ctx.project.length > limits.maxProjectIdLength
-  ) {
-    throw new ZaqarError(
-      "INVALID_QUEUE_NAME",
-      "The format of the submitted queue name or project id is not valid.",
-    );
+  const text = identificationText(queue, ctx.project, limits);
+  if (text !== null) {
+    throw new ZaqarError("INVALID_QUEUE_NAME", "The format of the submitted queue name or project id is not valid.", {
+      meta: { [WEBSOCKET_TEXT]: text },
+    });
   }
   return { project: ctx.project, queue };
 }
