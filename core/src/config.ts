@@ -2,6 +2,7 @@
  * The core's configuration, read from ZAQAR_* environment variables once at
  * start-up into a frozen object. Every problem is reported at once.
  */
+import { readSignedUrlSecret } from "../../common/signed-url.ts";
 import { defaultLimits, type Limits } from "./limits.ts";
 
 export interface CoreConfig {
@@ -44,7 +45,9 @@ export interface NotificationConfig {
    */
   readonly requireConfirmation: boolean;
   /**
-   * ZAQAR_SIGNED_URL_SECRET_KEY (default unset): HMAC key of signed URLs. With
+   * ZAQAR_SIGNED_URL_SECRET (default unset; ZAQAR_SIGNED_URL_SECRET_KEY is an
+   * alias, and ZAQAR_SIGNED_URL_SECRET wins when both are set): HMAC key of
+   * signed URLs. Unset: sharing a queue is refused, as in Zaqar. With
    * requireConfirmation it enables the confirmation messages, whose links are
    * signed with it.
    */
@@ -158,7 +161,7 @@ export function readCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
     limits: Object.freeze(limits),
     notification: Object.freeze({
       requireConfirmation: requireConfirmation === "true",
-      signedUrlSecretKey: text("ZAQAR_SIGNED_URL_SECRET_KEY", "") || null,
+      signedUrlSecretKey: readSignedUrlSecret(env) ?? null,
       externalConfirmationUrl: externalConfirmationUrl || null,
       subscriptionConfirmationEmail: template("ZAQAR_SUBSCRIPTION_CONFIRMATION_EMAIL", DEFAULT_SUBSCRIPTION_CONFIRMATION_EMAIL),
       unsubscribeConfirmationEmail: template("ZAQAR_UNSUBSCRIBE_CONFIRMATION_EMAIL", DEFAULT_UNSUBSCRIBE_CONFIRMATION_EMAIL),

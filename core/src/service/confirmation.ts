@@ -14,7 +14,7 @@
  */
 import type { EmailTemplate, NotificationConfig } from "../config.ts";
 import { isPlainObject } from "./json.ts";
-import { formatExpires, urlSignature } from "./signed-url.ts";
+import { formatExpires, urlSignature } from "../../../common/signed-url.ts";
 
 export type ConfirmationKind = "subscription-confirmation" | "unsubscribe-confirmation";
 

@@ -7,7 +7,7 @@ import test from "ava";
 import { DEFAULT_EMAIL_SENDER, readCoreConfig } from "../../../core/src/config.ts";
 import { confirmationFacts, factsExpiry, formatTemplate } from "../../../core/src/service/confirmation.ts";
 import { pyDumps, pyString } from "../../../core/src/service/py-json.ts";
-import { formatExpires, urlSignature } from "../../../core/src/service/signed-url.ts";
+import { formatExpires, urlSignature } from "../../../common/signed-url.ts";
 import { confirmationSuite } from "./confirmation-flows.ts";
 
 test("the signature matches the upstream test vector (a literal backslash-n separator)", (t) => {
