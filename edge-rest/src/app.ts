@@ -15,6 +15,7 @@ import { adminRoutes, pingRoutes } from "./routes/v2/health.ts";
 import { homeRoutes } from "./routes/v2/home.ts";
 import { messageRoutes } from "./routes/v2/messages.ts";
 import { queueRoutes } from "./routes/v2/queues.ts";
+import { shareRoutes } from "./routes/v2/share.ts";
 import { subscriptionRoutes } from "./routes/v2/subscriptions.ts";
 import { topicRoutes } from "./routes/v2/topics.ts";
 
@@ -36,13 +37,14 @@ export interface RestEdge {
 const DRAIN_MS = 10_000;
 
 /**
- * The route table. Signed URLs (share), pools and flavors are not routed
- * yet: like Zaqar with those features off, they answer 404.
+ * The route table. Pools and flavors are not routed yet: like Zaqar with
+ * those features off, they answer 404.
  */
 export function restRoutes(adminMode: boolean): readonly Route[] {
   return [
     ...homeRoutes(adminMode),
     ...queueRoutes,
+    ...shareRoutes,
     ...messageRoutes,
     ...claimRoutes,
     ...subscriptionRoutes,

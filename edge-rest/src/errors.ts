@@ -42,6 +42,7 @@ export const whatFailed = {
   deleteQueue: "Queue could not be deleted.",
   getQueueStats: "Queue stats could not be read.",
   purgeQueue: "Queue could not be purged.",
+  shareQueue: "Queue could not be shared.",
   postMessages: "Messages could not be enqueued.",
   listMessages: "Messages could not be listed.",
   getMessages: "Message could not be retrieved.",

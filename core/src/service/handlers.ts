@@ -10,6 +10,7 @@ import type { Handler, Handlers, OpName } from "./handler-types.ts";
 import { createHealthHandlers } from "./health.ts";
 import { createMessageHandlers } from "./messages.ts";
 import { createQueueHandlers } from "./queues.ts";
+import { createShareHandlers } from "./share.ts";
 import { createSubscriptionHandlers } from "./subscriptions.ts";
 import { addressedTopic, createTopicHandlers } from "./topics.ts";
 import { topicError } from "./validate.ts";
@@ -23,6 +24,7 @@ const UNAVAILABLE_TEXT: Readonly<Record<OpName, string>> = {
   deleteQueue: "Queue could not be deleted.",
   getQueueStats: "Queue stats could not be read.",
   purgeQueue: "Queue could not be purged.",
+  shareQueue: "Queue could not be shared.",
   postMessages: "Messages could not be enqueued.",
   listMessages: "Messages could not be listed.",
   getMessage: "Message could not be retrieved.",
@@ -69,6 +71,7 @@ function withErrorWording<K extends OpName>(op: K, handler: Handler<K>): Handler
 export function createHandlers(deps: ServiceDeps): Handlers {
   const all: Handlers = {
     ...createQueueHandlers(deps),
+    ...createShareHandlers(deps),
     ...createMessageHandlers(deps),
     ...createClaimHandlers(deps),
     ...createHealthHandlers(deps),
