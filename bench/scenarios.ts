@@ -10,6 +10,7 @@ import { runNodeClient, type NodeClientResult } from "./node-run.ts";
 import { CLAIM_BODY, CLIENT_ID, MESSAGES_PER_POST } from "./payload.ts";
 import { ms, type BenchContext, type ScenarioResult, type Usage, type Via } from "./scenario.ts";
 import { runWrk } from "./wrk-run.ts";
+import { runWsLoad, wsPostFrame, wsProduceClient } from "./ws-load-run.ts";
 
 /** Consume rate assumed for sizing a backlog when no earlier figure bounds it. */
 const FALLBACK_CONSUME_RATE = 15_000;
@@ -159,18 +160,30 @@ export async function grpcConsume(ctx: BenchContext, queue: string, durationS = 
   return result({ via: "grpc", kind: "consume", client: label, ...fromNode(r), warnings, raw: r, usage, storageMessages: removed });
 }
 
-/** WebSocket produce: message_post frames to edge-ws from clients/ws.ts (Node `ws`), the REST workload. */
+/**
+ * WebSocket produce: message_post frames to edge-ws, the REST workload. The
+ * native client (clients/ws-load.c, libwebsockets) runs by default;
+ * BENCH_WS_CLIENT=node, or a machine without libwebsockets-dev, runs clients/ws.ts.
+ */
 export async function wsProduce(ctx: BenchContext, queue: string, durationS = ctx.cfg.durationS): Promise<ScenarioResult> {
   const { cfg } = ctx;
+  const client = wsProduceClient();
   const [r, usage] = await ctx.timed(() =>
-    runNodeClient("ws", cfg.wsProcs, cfg.concurrency, `${ctx.scratch}-wp`, (share) => [
-      "produce", ctx.stack.wsUrl, ctx.project, queue, String(durationS), String(share), String(wsConnsPerProc(ctx)),
-    ]),
+    client.kind === "native"
+      ? runWsLoad({
+          binary: client.binary, url: ctx.stack.wsUrl, frame: wsPostFrame(ctx.document, ctx.project, queue),
+          durationS, concurrency: cfg.concurrency, connections: cfg.wsConnections, scratch: `${ctx.scratch}-wp`,
+        })
+      : runNodeClient("ws", cfg.wsProcs, cfg.concurrency, `${ctx.scratch}-wp`, (share) => [
+          "produce", ctx.stack.wsUrl, ctx.project, queue, String(durationS), String(share), String(wsConnsPerProc(ctx)),
+        ]),
   );
   const stored = await ctx.backlog.count(scopeOf(ctx, queue));
   const warnings = r.errors > 0 ? [`${r.errors} failed requests, first: ${r.firstError}`] : [];
   if (stored !== r.messages) warnings.push(`queue holds ${stored} messages, client counted ${r.messages}`);
-  return result({ via: "ws", kind: "produce", client: wsLabel(ctx, r), ...fromNode(r), warnings, raw: r, usage, storageMessages: stored });
+  if (client.kind === "node" && client.fallback) warnings.push(`Node client instead of the native one: ${client.fallback}`);
+  const label = client.kind === "native" ? nativeWsLabel(ctx) : `${wsLabel(ctx, r)}${client.fallback ? " (native client unavailable)" : ""}`;
+  return result({ via: "ws", kind: "produce", client: label, ...fromNode(r), warnings, raw: r, usage, storageMessages: stored });
 }
 
 /** WebSocket consume: claim_create (limit 10) then message_delete with the claim id of each, over edge-ws. */
@@ -193,6 +206,11 @@ const wsConnsPerProc = (ctx: BenchContext) => Math.max(1, Math.round(ctx.cfg.wsC
 function wsLabel(ctx: BenchContext, r: NodeClientResult): string {
   const conns = wsConnsPerProc(ctx) * r.processes;
   return `node ws, ${r.processes} process${r.processes > 1 ? "es" : ""}, ${ctx.cfg.concurrency} in flight over ${conns} connection${conns > 1 ? "s" : ""}`;
+}
+
+function nativeWsLabel(ctx: BenchContext): string {
+  const conns = ctx.cfg.wsConnections;
+  return `ws-load (C, libwebsockets), 1 process, ${ctx.cfg.concurrency} in flight over ${conns} connection${conns > 1 ? "s" : ""}`;
 }
 
 function rateOr(ctx: BenchContext, id: string): number {
