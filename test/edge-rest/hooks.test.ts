@@ -83,7 +83,7 @@ test(notFound, "PUT", "/v2/queues/");
 test(notFound, "GET", "/v2/queues/q/claims/");
 test(notFound, "DELETE", "/v2/topics/t1/messages/");
 test(notFound, "GET", "/v2/queues/q/subscriptions/a%2Fb");
-test(notFound, "POST", "/v2/queues/q/share");
+test(notFound, "POST", "/v2/queues/q/share/");
 test(notFound, "GET", "/v1/queues");
 test(notFound, "GET", "/v1.1/queues");
 
