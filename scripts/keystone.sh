@@ -38,8 +38,8 @@ die() {
 }
 
 installed() {
-  [[ -x /usr/bin/keystone-manage && -x /usr/bin/keystone-wsgi-public && -x $PY ]] &&
-    command -v uwsgi >/dev/null 2>&1
+  [[ -x /usr/bin/keystone-manage && -x /usr/bin/keystone-wsgi-public && -x $PY &&
+    -e /usr/lib/uwsgi/plugins/python3_plugin.so ]] && command -v uwsgi >/dev/null 2>&1
 }
 
 preseed() {

@@ -46,8 +46,10 @@ const VARS = {
 export function keystoneEnv(): KeystoneEnv {
   const missing = Object.values(VARS).filter((name) => !process.env[name]);
   if (missing.length > 0) {
+    const why = process.env["ZAQAR_TEST_KEYSTONE_ERROR"];
     throw new Error(
-      `this test needs a real Keystone, but ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set. ` +
+      `this test needs a real Keystone, but ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set` +
+        (why ? ` (${why}). ` : ". ") +
         "Run the tests with `npm test` (scripts/test.sh starts one), or start one and export its env file: " +
         "`scripts/keystone.sh start /tmp/zq-keystone && set -a && . /tmp/zq-keystone/keystone.env && set +a`",
     );
