@@ -38,6 +38,8 @@ for (const [store, env] of useWsEdgeOnStores(test)) {
     await expectFrame(t, c, "queue_purge", headers, { queue_name: "q1" }, 204, {});
     await expectFrame(t, c, "queue_get_stats", headers, { queue_name: "q1" }, 200, { messages: { claimed: 0, free: 0, total: 0 } });
     await expectFrame(t, c, "queue_delete", headers, { queue_name: "q1" }, 204, "Queue q1 removed.");
+    await expectFrame(t, c, "queue_get_stats", headers, { queue_name: "q1" }, 404, { messages: { claimed: 0, free: 0, total: 0 } });
+    await expectFrame(t, c, "queue_get_stats", headers, { queue_name: "never" }, 404, { messages: { claimed: 0, free: 0, total: 0 } });
     await expectFrame(t, c, "queue_list", headers, {}, 200, { queues: [{ name: "q2" }] });
   });
 

@@ -71,9 +71,13 @@ export function createQueueHandlers(deps: ServiceDeps): QueueHandlers {
     },
 
     async getQueueStats(ctx, req) {
-      const stats = await driver.queues.stats(queueScope(ctx, req.queue, limits));
+      const scope = queueScope(ctx, req.queue, limits);
+      const stats = await driver.queues.stats(scope);
+      // A queue holding messages exists; only an empty one needs asking.
+      const exists = stats.total > 0 || (await driver.queues.info(scope)).exists;
       const now = clock.now();
       return create(GetQueueStatsResponseSchema, {
+        exists,
         claimed: BigInt(stats.claimed),
         free: BigInt(stats.free),
         total: BigInt(stats.total),
