@@ -53,6 +53,24 @@ export const reasons = {
   SUBSCRIPTION_EXISTS: { grpc: Code.AlreadyExists, http: 409, title: "Resource conflict" },
   /** A subscription PATCH naming none of subscriber, ttl and options (Zaqar's failed assertion). */
   SUBSCRIPTION_NOT_UPDATED: { grpc: Code.InvalidArgument, http: 400, title: "Unable to update subscription" },
+  /** A pool of the catalog that does not exist ("Pool <name> does not exist"). */
+  POOL_NOT_FOUND: { grpc: Code.NotFound, http: 404, title: "Not found" },
+  /** A flavor of the caller's project that does not exist ("Flavor <name> does not exist"). */
+  FLAVOR_NOT_FOUND: { grpc: Code.NotFound, http: 404, title: "Not found" },
+  /** Another pool already has this URI. */
+  POOL_URI_IN_USE: { grpc: Code.AlreadyExists, http: 409, title: "Resource conflict" },
+  /** The pool's flavor has pools whose capabilities differ from this pool's. */
+  POOL_CAPABILITIES_MISMATCH: { grpc: Code.FailedPrecondition, http: 400, title: "Unable to create pool" },
+  /** The pool is the last pool of its flavor. */
+  POOL_IN_USE: { grpc: Code.FailedPrecondition, http: 403, title: "Unable to delete" },
+  /** A pool's URI could not be connected to (or has a scheme the core cannot store to). */
+  POOL_UNREACHABLE: { grpc: Code.InvalidArgument, http: 400, title: "Invalid request body" },
+  /** A flavor create or update with an empty pool_list ("Bad Request"). */
+  FLAVOR_POOL_LIST_EMPTY: { grpc: Code.InvalidArgument, http: 400, title: "Unable to create" },
+  /** A flavor create naming a pool that does not exist. */
+  FLAVOR_NOT_CREATED: { grpc: Code.InvalidArgument, http: 400, title: "Unable to create" },
+  /** A flavor update naming a pool that does not exist (Zaqar's title, verbatim). */
+  FLAVOR_NOT_UPDATED: { grpc: Code.InvalidArgument, http: 400, title: "updatefail" },
 } as const;
 
 export type Reason = keyof typeof reasons;

@@ -44,6 +44,9 @@ export interface Limits {
   /** Subscription page sizes. */
   readonly maxSubscriptionsPerPage: number;
   readonly defaultSubscriptionsPerPage: number;
+  /** Pool and flavor page sizes (Zaqar's max_pools_per_page, max_flavors_per_page; 10 when not given). */
+  readonly maxPoolsPerPage: number;
+  readonly maxFlavorsPerPage: number;
 }
 
 export const defaultLimits: Limits = Object.freeze({
@@ -71,4 +74,6 @@ export const defaultLimits: Limits = Object.freeze({
   defaultSubscriptionTtl: 3600,
   maxSubscriptionsPerPage: 20,
   defaultSubscriptionsPerPage: 10,
+  maxPoolsPerPage: 20,
+  maxFlavorsPerPage: 20,
 });

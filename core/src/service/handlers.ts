@@ -6,9 +6,11 @@
 import { ZaqarError, isZaqarError } from "../errors.ts";
 import { createClaimHandlers } from "./claims.ts";
 import type { ServiceDeps } from "./deps.ts";
+import { createFlavorHandlers } from "./flavors.ts";
 import type { Handler, Handlers, OpName } from "./handler-types.ts";
 import { createHealthHandlers } from "./health.ts";
 import { createMessageHandlers } from "./messages.ts";
+import { createPoolHandlers } from "./pools.ts";
 import { createQueueHandlers } from "./queues.ts";
 import { createShareHandlers } from "./share.ts";
 import { createSubscriptionHandlers } from "./subscriptions.ts";
@@ -50,6 +52,16 @@ const UNAVAILABLE_TEXT: Readonly<Record<OpName, string>> = {
   updateSubscription: "Subscription could not be updated.",
   deleteSubscription: "Subscription could not be deleted.",
   confirmSubscription: "Subscription could not be confirmed.",
+  createPool: "Pool could not be created.",
+  listPools: "Pools could not be listed.",
+  getPool: "Pool could not be retrieved.",
+  updatePool: "Pool could not be updated.",
+  deletePool: "Pool could not be deleted.",
+  createFlavor: "Flavor could not be created.",
+  listFlavors: "Flavors could not be listed.",
+  getFlavor: "Flavor could not be retrieved.",
+  updateFlavor: "Flavor could not be updated.",
+  deleteFlavor: "Flavor could not be deleted.",
 };
 
 /** One wrapper per operation, doing its work on the failure path only. */
@@ -77,6 +89,8 @@ export function createHandlers(deps: ServiceDeps): Handlers {
     ...createHealthHandlers(deps),
     ...createTopicHandlers(deps),
     ...createSubscriptionHandlers(deps),
+    ...createPoolHandlers(deps),
+    ...createFlavorHandlers(deps),
   };
   const wrapped: Record<string, unknown> = {};
   for (const op of Object.keys(all) as OpName[]) wrapped[op] = withErrorWording(op, all[op] as Handler<typeof op>);

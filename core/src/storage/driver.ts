@@ -377,6 +377,105 @@ export interface JobStore {
 /** Features a driver offers, after Zaqar's Capabilities. */
 export type Capability = "fifo" | "claims" | "durable" | "aod" | "high_throughput";
 
+/**
+ * A pool of the catalog (rest-admin-pools-flavors-health.md §3): a storage
+ * backend queues may be placed on. Pools are global, not per project.
+ */
+export interface StoredPool {
+  /** Any text (it comes from a URL path segment). */
+  readonly name: string;
+  /** The backend's URI, as given; no two pools have the same. */
+  readonly uri: string;
+  /** 0..2^32-1. */
+  readonly weight: number;
+  /** The flavor name the pool belongs to; null for none. Never "". */
+  readonly flavor: string | null;
+  /** Options as a JSON object text, stored and returned byte for byte. */
+  readonly options: string;
+  /** What the backend offers, as the service judged it from the URI; stored in any order, returned in CAPABILITY_ORDER. */
+  readonly capabilities: readonly Capability[];
+}
+
+/** A pool to store: every field but the name. */
+export type NewPool = Omit<StoredPool, "name">;
+
+/** The fields of a pool update; at least one is given. A new uri comes with its capabilities. */
+export interface PoolChanges {
+  readonly uri?: { readonly uri: string; readonly capabilities: readonly Capability[] };
+  readonly weight?: number;
+  /** null takes the pool out of its flavor. */
+  readonly flavor?: string | null;
+  readonly options?: string;
+}
+
+/**
+ * A flavor (rest-admin-pools-flavors-health.md §4): a named set of pools, in
+ * one project. Its pools are the pools whose `flavor` is its name, so pool
+ * membership is by name across projects (as in Zaqar): two projects' flavors
+ * of the same name share their pools.
+ */
+export interface StoredFlavor {
+  readonly name: string;
+  /** The pools naming this flavor, ordered by name (byte order). */
+  readonly pools: readonly StoredPool[];
+}
+
+/**
+ * The catalog of pools and flavors. Every method is atomic. Names are any
+ * strings (the service does not restrict them); pages are by name, byte
+ * order, after `marker` (names sorting after it).
+ */
+export interface CatalogStore {
+  /**
+   * Creates the pool, or replaces every field of an existing one. Throws, and
+   * changes nothing, in this order: POOL_CAPABILITIES_MISMATCH when
+   * pool.flavor is set and another pool of that flavor has other
+   * capabilities; POOL_URI_IN_USE when another pool has the uri.
+   */
+  putPool(name: string, pool: NewPool): Promise<void>;
+  /**
+   * Changes the given fields and returns the pool as it now is. Throws, and
+   * changes nothing, in this order: POOL_NOT_FOUND; POOL_CAPABILITIES_MISMATCH
+   * when the changes give a uri or a (non-null) flavor and another pool of
+   * the resulting flavor has capabilities other than the resulting ones;
+   * POOL_URI_IN_USE.
+   */
+  updatePool(name: string, changes: PoolChanges): Promise<StoredPool>;
+  /** Throws POOL_NOT_FOUND when absent. */
+  getPool(name: string): Promise<StoredPool>;
+  listPools(options: { readonly marker?: string; readonly limit: number }): Promise<StoredPool[]>;
+  /**
+   * Deletes the pool (its uri becomes free). No error when absent. Throws
+   * POOL_IN_USE, and keeps it, when it is the only pool of its flavor.
+   */
+  deletePool(name: string): Promise<void>;
+  /**
+   * Creates the flavor in the project when absent and puts each listed pool
+   * in it (a pool in another flavor moves); pools of the flavor not listed
+   * stay. Throws POOL_NOT_FOUND naming the first listed pool that does not
+   * exist, and then changes nothing.
+   */
+  putFlavor(scope: ProjectScope, name: string, pools: readonly string[]): Promise<void>;
+  /**
+   * Makes the listed pools the flavor's pools: they join it, its other pools
+   * leave it (flavor null). Throws, and changes nothing, in this order:
+   * FLAVOR_NOT_FOUND; POOL_NOT_FOUND naming the first listed pool that does
+   * not exist.
+   */
+  updateFlavor(scope: ProjectScope, name: string, pools: readonly string[]): Promise<void>;
+  /** Throws FLAVOR_NOT_FOUND when the project has no such flavor. */
+  getFlavor(scope: ProjectScope, name: string): Promise<StoredFlavor>;
+  listFlavors(scope: ProjectScope, options: { readonly marker?: string; readonly limit: number }): Promise<StoredFlavor[]>;
+  /**
+   * Takes every pool naming the flavor out of it (whether or not the project
+   * has the flavor) and deletes the project's flavor. No error when absent.
+   */
+  deleteFlavor(scope: ProjectScope, name: string): Promise<void>;
+}
+
+/** Capabilities in Zaqar's enum order (FIFO, CLAIMS, DURABILITY, AOD, HIGH_THROUGHPUT). */
+export const CAPABILITY_ORDER: readonly Capability[] = ["fifo", "claims", "durable", "aod", "high_throughput"];
+
 export interface StorageDriver {
   readonly name: "memory" | "redis";
   readonly capabilities: ReadonlySet<Capability>;
@@ -385,6 +484,8 @@ export interface StorageDriver {
   readonly claims: ClaimStore;
   readonly subscriptions: SubscriptionStore;
   readonly jobs: JobStore;
+  /** The pools and flavors (the catalog). */
+  readonly catalog: CatalogStore;
   /** True when the backend answers. Never throws. */
   ping(): Promise<boolean>;
   /** Releases connections and timers. */

@@ -37,3 +37,15 @@ export const subscriptionExists = (): ZaqarError =>
     "SUBSCRIPTION_EXISTS",
     "Such subscription already exists.Subscriptions are unique by project + queue + subscriber URI.",
   );
+
+export const poolNotFound = (name: string): ZaqarError => new ZaqarError("POOL_NOT_FOUND", `Pool ${name} does not exist`);
+
+export const flavorNotFound = (name: string): ZaqarError => new ZaqarError("FLAVOR_NOT_FOUND", `Flavor ${name} does not exist`);
+
+export const poolUriInUse = (): ZaqarError => new ZaqarError("POOL_URI_IN_USE", "The database URI is in use by another pool.");
+
+export const poolCapabilitiesMismatch = (): ZaqarError =>
+  new ZaqarError("POOL_CAPABILITIES_MISMATCH", "The pool being added does not support the minimum set of capabilities");
+
+export const poolInUse = (flavor: string): ZaqarError =>
+  new ZaqarError("POOL_IN_USE", `This pool is used by flavors ${flavor}; It cannot be deleted.`);

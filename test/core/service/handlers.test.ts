@@ -98,6 +98,10 @@ const faultyDriver: StorageDriver = {
   claims: { create: failing, get: failing, update: failing, delete: failing },
   subscriptions: { create: failing, list: failing, get: failing, update: failing, delete: failing, confirm: failing, purge: failing },
   jobs: { lease: failing, ack: failing, retry: failing },
+  catalog: {
+    putPool: failing, updatePool: failing, getPool: failing, listPools: failing, deletePool: failing,
+    putFlavor: failing, updateFlavor: failing, getFlavor: failing, listFlavors: failing, deleteFlavor: failing,
+  },
   ping: async () => false,
   close: async () => {},
 };

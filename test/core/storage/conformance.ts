@@ -13,6 +13,7 @@
  * suite calls `driver.close()` and then `cleanup()` when given.
  * Tests use only the StorageDriver interface.
  */
+import { defineCatalogTests } from "./conformance/catalog.ts";
 import { defineClaimTests } from "./conformance/claims.ts";
 import { defineDeadLetterTests } from "./conformance/dead-letter.ts";
 import { defineDeleteTests, definePurgeTests } from "./conformance/deletes.ts";
@@ -42,4 +43,5 @@ export function defineStorageSuite(name: string, makeDriver: MakeDriver): void {
   defineVolumeTests(define);
   defineSubscriptionTests(define);
   defineJobTests(define);
+  defineCatalogTests(define);
 }

@@ -27,6 +27,7 @@ defineStorageSuite("redis-cluster", async (clock) => {
   const client = new Cluster([...nodes], { enableOfflineQueue: false });
   client.on("error", () => {});
   await whenReady(client);
-  // Its own subscribed-queues index: a lease takes jobs of this test only.
-  return { driver: createRedisDriver({ clock, client, subscribedIndexKey: `zq:subscribed:${randomUUID()}` }) };
+  // Its own subscribed-queues index (a lease takes jobs of this test only) and catalog.
+  const own = randomUUID();
+  return { driver: createRedisDriver({ clock, client, subscribedIndexKey: `zq:subscribed:${own}`, catalogKeyBase: `zq:{:catalog-${own}}:` }) };
 });

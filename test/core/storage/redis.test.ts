@@ -25,6 +25,7 @@ defineStorageSuite("redis", async (clock) => {
   const { url } = await redis();
   const client = connectRedis(url);
   await whenReady(client);
-  // Its own subscribed-queues index: a lease takes jobs of this test only.
-  return { driver: createRedisDriver({ clock, client, subscribedIndexKey: `zq:subscribed:${randomUUID()}` }) };
+  // Its own subscribed-queues index (a lease takes jobs of this test only) and catalog.
+  const own = randomUUID();
+  return { driver: createRedisDriver({ clock, client, subscribedIndexKey: `zq:subscribed:${own}`, catalogKeyBase: `zq:{:catalog-${own}}:` }) };
 });

@@ -11,7 +11,9 @@
  * touched, and by a periodic sweep (an unref'd timer, stopped by close()) so
  * queues nobody reads do not hold expired data forever.
  */
-import type { Capability, DriverDeps, StorageDriver } from "../driver.ts";
+import type { DriverDeps, StorageDriver } from "../driver.ts";
+import { MEMORY_CAPABILITIES } from "./capabilities.ts";
+import { createCatalogStore } from "./catalog.ts";
 import { createClaimStore } from "./claims.ts";
 import { createJobIndex } from "./job-index.ts";
 import { createJobStore } from "./jobs.ts";
@@ -26,8 +28,6 @@ export interface MemoryDriverDeps extends DriverDeps {
   /** Period of the expiry sweep over all queues, ms; 0 turns it off. Default 60 s. */
   readonly sweepIntervalMs?: number;
 }
-
-const capabilities: ReadonlySet<Capability> = new Set<Capability>(["fifo", "claims", "aod", "high_throughput"]);
 
 export function createMemoryDriver(deps: MemoryDriverDeps): StorageDriver {
   const registry = createRegistry();
@@ -49,12 +49,13 @@ export function createMemoryDriver(deps: MemoryDriverDeps): StorageDriver {
 
   return {
     name: "memory",
-    capabilities,
+    capabilities: MEMORY_CAPABILITIES,
     queues: createQueueStore(ctx),
     messages: createMessageStore(ctx),
     claims: createClaimStore(ctx),
     subscriptions: createSubscriptionStore(ctx),
     jobs: createJobStore(ctx),
+    catalog: createCatalogStore(),
     ping: async () => true,
     async close() {
       if (timer !== undefined) clearInterval(timer);

@@ -9,13 +9,15 @@
  */
 import type { Cluster, Redis } from "ioredis";
 import { isZaqarError } from "../../errors.ts";
-import type { Capability, DriverDeps, StorageDriver } from "../driver.ts";
+import type { DriverDeps, StorageDriver } from "../driver.ts";
 import { storageUnavailable } from "../failures.ts";
+import { REDIS_CAPABILITIES } from "./capabilities.ts";
+import { createCatalogStore } from "./catalog.ts";
 import { createClaimStore } from "./claims.ts";
 import { attachErrorListener, isUnavailableError, type RedisLog } from "./connection.ts";
 import type { RedisContext } from "./context.ts";
 import { createJobStore } from "./jobs.ts";
-import { SUBSCRIBED_INDEX_KEY } from "./keys.ts";
+import { CATALOG_KEY_BASE, SUBSCRIBED_INDEX_KEY } from "./keys.ts";
 import { createMessageStore } from "./messages.ts";
 import { createQueueStore } from "./queues.ts";
 import { defineScripts } from "./scripts.ts";
@@ -38,6 +40,12 @@ export interface RedisDriverDeps extends DriverDeps {
    * Default `zq:subscribed`.
    */
   readonly subscribedIndexKey?: string;
+  /**
+   * Base of the catalog's keys (keys.ts), ending in ":" and holding the hash
+   * tag. Every core sharing a Redis must use the same; tests sharing one
+   * Redis may give each driver its own catalog. Default `zq:{:catalog}:`.
+   */
+  readonly catalogKeyBase?: string;
 }
 
 /** Budget of the repeated calls that catch up with a backlog. */
@@ -45,8 +53,6 @@ const CATCH_UP_BUDGET = 1000;
 /** Catch-up calls before giving up (10^7 due items at the catch-up budget). */
 const MAX_CATCH_UP_CALLS = 10_000;
 const PING_TIMEOUT_MS = 1000;
-
-const capabilities: ReadonlySet<Capability> = new Set<Capability>(["fifo", "claims", "durable", "aod", "high_throughput"]);
 
 export function createRedisDriver(deps: RedisDriverDeps): StorageDriver {
   const { client, clock, log } = deps;
@@ -82,12 +88,13 @@ export function createRedisDriver(deps: RedisDriverDeps): StorageDriver {
 
   return {
     name: "redis",
-    capabilities,
+    capabilities: REDIS_CAPABILITIES,
     queues: createQueueStore(ctx),
     messages: createMessageStore(ctx, subscribed),
     claims: createClaimStore(ctx),
     subscriptions: createSubscriptionStore(ctx, subscribed),
     jobs: createJobStore(ctx, subscribed),
+    catalog: createCatalogStore(ctx, deps.catalogKeyBase ?? CATALOG_KEY_BASE),
 
     async ping() {
       let timer: NodeJS.Timeout | undefined;

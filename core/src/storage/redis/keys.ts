@@ -41,6 +41,20 @@
  * | zq:{P/Q}:job      | HASH | job data: `<msg id>` → body copy and `i:<msg id>` → info copy of a notified message (stored once per message, whatever the number of subscriptions), `r:<msg id>` → how many pending jobs use that copy; `l:<job id>` → "attempts\|leaseId" (absent until first leased; leaseId "" after a retry); `d:<job id>` → a confirmation job's document | none |
  * | zq:subscribed     | ZSET | the driver-wide index of queues that have subscriptions or jobs: member = the queue's key base `zq:{P/Q}:`, score = a "may be due from" hint (ms) | none |
  *
+ * The catalog of pools and flavors (C = `zq:{:catalog}`, the driver's
+ * catalogKeyBase). One hash tag for all of it, so every catalog script runs
+ * in one cluster slot; the tag holds a `:`, which an escaped project never
+ * does, so no project's keys can share it. Pools are global; flavors carry
+ * their project (escaped, P) in their members.
+ *
+ * | key               | type | content | expiry |
+ * |-------------------|------|---------|--------|
+ * | C:pools           | ZSET | pool names, all score 0 (lex order = byte order, for paging) | none |
+ * | C:pool            | HASH | pool name → its record, a JSON object of strings: `u` uri, `w` weight (decimal), `f` flavor ("" for none), `o` options (JSON text, byte for byte), `c` capabilities (comma-separated, in CAPABILITY_ORDER) | none |
+ * | C:uris            | HASH | uri → the pool name having it (one pool per uri) | none |
+ * | C:members         | ZSET | one member per pool in a flavor: "<byte length of the flavor>:<flavor><pool name>", all score 0, so a flavor's pools are one lex range, by name | none |
+ * | C:flavors         | ZSET | "<P>/<flavor name>" per flavor, all score 0, so a project's flavors are one lex range, by name | none |
+ *
  * Packed records (fields joined by "|", decimal numbers, times in ms):
  * - info: ttl (s), created, expires, visibleAt, client id (last, so it may
  *   contain anything). The driver writes it at post; a claim that extends the
@@ -163,6 +177,17 @@ export function queueKeys(scope: Scope): QueueKeys {
 export function queueKey(scope: Scope, suffix: string): string {
   return `${queueKeys(scope).base}${suffix}`;
 }
+
+/** Default base of the catalog's keys (see the layout above). */
+export const CATALOG_KEY_BASE = `${KEY_PREFIX}:{:catalog}:`;
+
+/** The catalog's keys in the order every catalog script takes them as KEYS[1..5]. */
+export function catalogKeys(base: string): readonly [pools: string, pool: string, uris: string, members: string, flavors: string] {
+  return [`${base}pools`, `${base}pool`, `${base}uris`, `${base}members`, `${base}flavors`];
+}
+
+/** The member of C:flavors naming a project's flavor (the lex range of a project starts at `<P>/`). */
+export const flavorMember = (project: string, name: string): string => `${encodeProject(project)}/${name}`;
 
 /** Default key of the driver-wide index of queues with subscriptions (see the layout above). */
 export const SUBSCRIBED_INDEX_KEY = `${KEY_PREFIX}:subscribed`;

@@ -47,6 +47,15 @@ export const scriptTable = [
   { name: "leaseJobs", file: "lease-jobs.lua", numberOfKeys: 2 },
   { name: "ackJobs", file: "ack-jobs.lua", numberOfKeys: 2 },
   { name: "retryJob", file: "retry-job.lua", numberOfKeys: 2 },
+  { name: "putPool", file: "put-pool.lua", numberOfKeys: 5 },
+  { name: "updatePool", file: "update-pool.lua", numberOfKeys: 5 },
+  { name: "deletePool", file: "delete-pool.lua", numberOfKeys: 5 },
+  { name: "listPools", file: "list-pools.lua", numberOfKeys: 5 },
+  { name: "putFlavor", file: "put-flavor.lua", numberOfKeys: 5 },
+  { name: "updateFlavor", file: "update-flavor.lua", numberOfKeys: 5 },
+  { name: "deleteFlavor", file: "delete-flavor.lua", numberOfKeys: 5 },
+  { name: "getFlavor", file: "get-flavor.lua", numberOfKeys: 5 },
+  { name: "listFlavors", file: "list-flavors.lua", numberOfKeys: 5 },
 ] as const satisfies readonly ScriptSpec[];
 
 export type ScriptName = (typeof scriptTable)[number]["name"];
@@ -115,6 +124,15 @@ declare module "ioredis" {
     [command: `leaseJobs:${string}`]: (...args: Arg[]) => Result<RawLease, Context>;
     [command: `ackJobs:${string}`]: (...args: Arg[]) => Result<number, Context>;
     [command: `retryJob:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `putPool:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `updatePool:${string}`]: (...args: Arg[]) => Result<string | number, Context>;
+    [command: `deletePool:${string}`]: (...args: Arg[]) => Result<number | [number, string], Context>;
+    [command: `listPools:${string}`]: (...args: Arg[]) => Result<string[], Context>;
+    [command: `putFlavor:${string}`]: (...args: Arg[]) => Result<number | [number, string], Context>;
+    [command: `updateFlavor:${string}`]: (...args: Arg[]) => Result<number | [number, string], Context>;
+    [command: `deleteFlavor:${string}`]: (...args: Arg[]) => Result<number, Context>;
+    [command: `getFlavor:${string}`]: (...args: Arg[]) => Result<string[] | number, Context>;
+    [command: `listFlavors:${string}`]: (...args: Arg[]) => Result<Array<string | string[]>, Context>;
   }
 }
 

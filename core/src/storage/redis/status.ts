@@ -26,6 +26,12 @@ export const Status = {
   QUEUE_VERSION_MISMATCH: -7,
   SUBSCRIPTION_NOT_FOUND: -8,
   SUBSCRIPTION_EXISTS: -9,
+  /** -10..-14: the catalog scripts' (catalog.ts turns them into errors, naming the pool or flavor). */
+  POOL_NOT_FOUND: -10,
+  FLAVOR_NOT_FOUND: -11,
+  POOL_URI_IN_USE: -12,
+  POOL_CAPABILITIES_MISMATCH: -13,
+  POOL_IN_USE: -14,
   /** Not an error: the housekeeping backlog exceeded the budget; the driver calls again. */
   BEHIND: -100,
 } as const;
