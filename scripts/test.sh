@@ -71,6 +71,10 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+# bash runs no EXIT trap when a signal kills it: exit instead, so Keystone is stopped.
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 if [[ -n "${ZAQAR_TEST_KEYSTONE_URL:-}" ]]; then
   echo "test.sh: using the Keystone at $ZAQAR_TEST_KEYSTONE_URL (ZAQAR_TEST_KEYSTONE_URL is set)"
