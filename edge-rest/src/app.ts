@@ -11,9 +11,11 @@ import { createDispatcher } from "./dispatch.ts";
 import { createLogger } from "./log.ts";
 import type { Route } from "./route.ts";
 import { claimRoutes } from "./routes/v2/claims.ts";
+import { flavorRoutes } from "./routes/v2/flavors.ts";
 import { adminRoutes, pingRoutes } from "./routes/v2/health.ts";
 import { homeRoutes } from "./routes/v2/home.ts";
 import { messageRoutes } from "./routes/v2/messages.ts";
+import { poolRoutes } from "./routes/v2/pools.ts";
 import { queueRoutes } from "./routes/v2/queues.ts";
 import { shareRoutes } from "./routes/v2/share.ts";
 import { subscriptionRoutes } from "./routes/v2/subscriptions.ts";
@@ -37,10 +39,11 @@ export interface RestEdge {
 const DRAIN_MS = 10_000;
 
 /**
- * The route table. Pools and flavors are not routed yet: like Zaqar with
- * those features off, they answer 404.
+ * The route table. The admin API (health) needs admin mode; pools and
+ * flavors need pooling too, and answer 404 otherwise, as in Zaqar (whose
+ * home document still lists them in admin mode).
  */
-export function restRoutes(adminMode: boolean): readonly Route[] {
+export function restRoutes(adminMode: boolean, pooling = false): readonly Route[] {
   return [
     ...homeRoutes(adminMode),
     ...queueRoutes,
@@ -51,6 +54,7 @@ export function restRoutes(adminMode: boolean): readonly Route[] {
     ...topicRoutes,
     ...pingRoutes,
     ...(adminMode ? adminRoutes : []),
+    ...(adminMode && pooling ? [...poolRoutes, ...flavorRoutes] : []),
   ];
 }
 
@@ -58,7 +62,7 @@ export function createRestEdge(config: RestEdgeConfig, deps: RestEdgeDeps = {}):
   const log = deps.log ?? createLogger(config.logLevel);
   const core = deps.core ?? createCoreClient({ address: config.coreUrl });
   let closing = false;
-  const dispatch = createDispatcher({ routes: restRoutes(config.adminMode), core, log, closing: () => closing });
+  const dispatch = createDispatcher({ routes: restRoutes(config.adminMode, config.pooling === true), core, log, closing: () => closing });
   const server: Server = createServer({ keepAlive: true }, dispatch);
 
   return {

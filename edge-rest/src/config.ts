@@ -13,6 +13,12 @@ export interface RestEdgeConfig {
   readonly coreUrl: string;
   /** ZAQAR_ADMIN_MODE: route the admin API (/v2/health) and list its relations in the home document. Default false. */
   readonly adminMode: boolean;
+  /**
+   * ZAQAR_POOLING: route the pools and flavors API (/v2/pools, /v2/flavors),
+   * which also needs ZAQAR_ADMIN_MODE, as Zaqar's `pooling` option. Default
+   * false (absent counts as false).
+   */
+  readonly pooling?: boolean;
   /** ZAQAR_LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent). Default info. */
   readonly logLevel: string;
 }
@@ -35,6 +41,10 @@ export function readRestEdgeConfig(env: NodeJS.ProcessEnv): RestEdgeConfig {
     problems.push(`ZAQAR_ADMIN_MODE must be true or false, got "${adminRaw}"`);
   }
 
+  const poolingRaw = text("ZAQAR_POOLING", "false").trim().toLowerCase();
+  const pooling = parseBool(poolingRaw);
+  if (pooling === undefined) problems.push(`ZAQAR_POOLING must be true or false, got "${poolingRaw}"`);
+
   const logLevel = text("ZAQAR_LOG_LEVEL", "info");
   if (!LEVELS.has(logLevel)) problems.push(`ZAQAR_LOG_LEVEL must be one of ${[...LEVELS].join(", ")}, got "${logLevel}"`);
 
@@ -43,6 +53,7 @@ export function readRestEdgeConfig(env: NodeJS.ProcessEnv): RestEdgeConfig {
     listen: Object.freeze(listen as HostPort),
     coreUrl,
     adminMode: adminMode === true,
+    pooling: pooling === true,
     logLevel,
   });
 }

@@ -72,6 +72,18 @@ export const whatFailed = {
   updateSubscription: "Subscription could not be updated.",
   deleteSubscription: "Subscription could not be deleted.",
   confirmSubscription: "Subscription could not be confirmed.",
+  // Zaqar's pool and flavor handlers catch no storage errors (a 500); these
+  // are worded like every other route's, as the core's are.
+  createPool: "Pool could not be created.",
+  listPools: "Pools could not be listed.",
+  getPool: "Pool could not be retrieved.",
+  updatePool: "Pool could not be updated.",
+  deletePool: "Pool could not be deleted.",
+  createFlavor: "Flavor could not be created.",
+  listFlavors: "Flavors could not be listed.",
+  getFlavor: "Flavor could not be retrieved.",
+  updateFlavor: "Flavor could not be updated.",
+  deleteFlavor: "Flavor could not be deleted.",
 } as const satisfies Record<string, string | null>;
 
 export type FailureKey = keyof typeof whatFailed;

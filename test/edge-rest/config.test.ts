@@ -7,6 +7,7 @@ test("every setting has a default", (t) => {
     listen: { host: "127.0.0.1", port: 8888 },
     coreUrl: "127.0.0.1:7070",
     adminMode: false,
+    pooling: false,
     logLevel: "info",
   });
 });
@@ -16,9 +17,10 @@ test("settings are read from ZAQAR_* variables into a frozen object", (t) => {
     ZAQAR_REST_LISTEN: "[::1]:0",
     ZAQAR_CORE_URL: "core.internal:7443",
     ZAQAR_ADMIN_MODE: "true",
+    ZAQAR_POOLING: "true",
     ZAQAR_LOG_LEVEL: "debug",
   });
-  t.deepEqual(config, { listen: { host: "::1", port: 0 }, coreUrl: "core.internal:7443", adminMode: true, logLevel: "debug" });
+  t.deepEqual(config, { listen: { host: "::1", port: 0 }, coreUrl: "core.internal:7443", adminMode: true, pooling: true, logLevel: "debug" });
   t.true(Object.isFrozen(config));
   t.true(Object.isFrozen(config.listen));
 });
@@ -26,6 +28,12 @@ test("settings are read from ZAQAR_* variables into a frozen object", (t) => {
 test("admin mode accepts the usual boolean spellings", (t) => {
   for (const v of ["1", "yes", "on", "TRUE"]) t.true(readRestEdgeConfig({ ZAQAR_ADMIN_MODE: v }).adminMode, v);
   for (const v of ["0", "no", "off", "false", ""]) t.false(readRestEdgeConfig({ ZAQAR_ADMIN_MODE: v }).adminMode, v);
+});
+
+test("pooling accepts the usual boolean spellings", (t) => {
+  for (const v of ["1", "yes", "on", "TRUE"]) t.true(readRestEdgeConfig({ ZAQAR_POOLING: v }).pooling, v);
+  for (const v of ["0", "no", "off", "false", ""]) t.false(readRestEdgeConfig({ ZAQAR_POOLING: v }).pooling, v);
+  t.throws(() => readRestEdgeConfig({ ZAQAR_POOLING: "sometimes" }), { message: /ZAQAR_POOLING must be true or false, got "sometimes"/ });
 });
 
 test("all problems are listed at once", (t) => {

@@ -149,6 +149,8 @@ export interface EdgeEnv {
 
 export interface EdgeOptions {
   adminMode?: boolean;
+  /** ZAQAR_POOLING (pools and flavors, with adminMode). */
+  pooling?: boolean;
   core?: TestCoreOptions;
   /** Point the edge at this address instead of starting a core (e.g. a dead port). */
   coreUrl?: string;
@@ -169,6 +171,7 @@ export function useEdge(test: TestFn<unknown>, options: EdgeOptions = {}): EdgeE
         listen: { host: "127.0.0.1", port: 0 },
         coreUrl: options.coreUrl ?? (env.core as TestCore).grpcAddress,
         adminMode: options.adminMode ?? false,
+        pooling: options.pooling ?? false,
         logLevel: "silent",
       },
       { log: pino({ level: process.env["ZAQAR_TEST_LOG_LEVEL"] ?? "silent" }) },

@@ -7,22 +7,24 @@
 import type { TestFn } from "ava";
 import type { TestCoreOptions } from "../helpers/core.ts";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server.ts";
-import { useEdge, type EdgeEnv } from "./harness.ts";
+import { useEdge, type EdgeEnv, type EdgeOptions } from "./harness.ts";
 
 export type Store = "memory" | "redis";
 
-/** `core`: settings both cores share (a manual clock, extra ZAQAR_* settings). */
+/** `core`: settings both cores share (a manual clock, extra ZAQAR_* settings); `edge`: both edges' (admin mode, pooling). */
 export function useEdgeOnStores(
   test: TestFn<unknown>,
   core: Omit<TestCoreOptions, "store" | "redisUrl"> = {},
+  edge: Omit<EdgeOptions, "core" | "coreUrl"> = {},
 ): ReadonlyArray<readonly [Store, EdgeEnv]> {
   let redis: RedisServer | undefined;
   // Serial hooks run before the concurrent ones: Redis is up before its core starts.
   test.serial.before(async () => {
     redis = await startRedisServer();
   });
-  const memory = useEdge(test, { core: { ...core } });
+  const memory = useEdge(test, { ...edge, core: { ...core } });
   const onRedis = useEdge(test, {
+    ...edge,
     core: {
       ...core,
       store: "redis",
