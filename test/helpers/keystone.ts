@@ -67,7 +67,7 @@ export function keystoneEnv(): KeystoneEnv {
   };
 }
 
-/** Validator settings with the service credentials (cache 60 s, 1000 entries, 5 s timeout unless overridden). */
+/** Validator settings with the service credentials (cache 60 s, 1000 entries unless overridden; a 15 s timeout, since one single-threaded Keystone serves every test file at once). */
 export function keystoneSettings(overrides: Partial<KeystoneSettings> = {}): KeystoneSettings {
   const env = keystoneEnv();
   return {
@@ -78,7 +78,7 @@ export function keystoneSettings(overrides: Partial<KeystoneSettings> = {}): Key
     serviceDomain: env.domain,
     cacheTtlMs: 60_000,
     cacheMaxEntries: 1000,
-    timeoutMs: 5000,
+    timeoutMs: 15_000,
     ...overrides,
   };
 }
