@@ -6,6 +6,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import type { RestEdgeConfig } from "./config.ts";
+import { createKeystoneValidator, type TokenValidator } from "../../common/auth/keystone.ts";
+import { createRestAuth } from "./auth.ts";
 import { createCoreClient, type CoreClient } from "./core-client.ts";
 import { createDispatcher } from "./dispatch.ts";
 import { createLogger } from "./log.ts";
@@ -26,6 +28,8 @@ export interface RestEdgeDeps {
   readonly log?: Logger;
   /** A core client to share; otherwise the edge opens (and closes) its own to config.coreUrl. */
   readonly core?: CoreClient;
+  /** A token validator to share (keystone auth); otherwise the edge makes (and closes) its own from config.auth. */
+  readonly validator?: TokenValidator;
 }
 
 export interface RestEdge {
@@ -61,8 +65,10 @@ export function restRoutes(adminMode: boolean, pooling = false): readonly Route[
 export function createRestEdge(config: RestEdgeConfig, deps: RestEdgeDeps = {}): RestEdge {
   const log = deps.log ?? createLogger(config.logLevel);
   const core = deps.core ?? createCoreClient({ address: config.coreUrl });
+  const validator = config.auth.strategy === "keystone" ? (deps.validator ?? createKeystoneValidator(config.auth.keystone, { log })) : undefined;
+  const auth = createRestAuth(config.auth, validator);
   let closing = false;
-  const dispatch = createDispatcher({ routes: restRoutes(config.adminMode, config.pooling === true), core, log, closing: () => closing });
+  const dispatch = createDispatcher({ routes: restRoutes(config.adminMode, config.pooling === true), core, auth, log, closing: () => closing });
   const server: Server = createServer({ keepAlive: true }, dispatch);
 
   return {
@@ -92,6 +98,7 @@ export function createRestEdge(config: RestEdgeConfig, deps: RestEdgeDeps = {}):
         server.closeIdleConnections();
       });
       if (deps.core === undefined) core.close();
+      if (deps.validator === undefined) validator?.close();
     },
   };
 }

@@ -2,6 +2,7 @@
  * The REST edge's configuration, read from ZAQAR_* environment variables once
  * at start-up into a frozen object. Every problem is reported at once.
  */
+import { readAuthConfig, type AuthConfig } from "../../common/auth/config.ts";
 import { LOG_LEVELS as LEVELS, parseBool, parseHostPort, type HostPort } from "../../common/env.ts";
 
 export { parseHostPort, type HostPort };
@@ -21,6 +22,8 @@ export interface RestEdgeConfig {
   readonly pooling?: boolean;
   /** ZAQAR_LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent). Default info. */
   readonly logLevel: string;
+  /** ZAQAR_AUTH_STRATEGY, ZAQAR_KEYSTONE_*, ZAQAR_SIGNED_URL_SECRET (common/auth/config.ts). */
+  readonly auth: AuthConfig;
 }
 
 
@@ -48,6 +51,8 @@ export function readRestEdgeConfig(env: NodeJS.ProcessEnv): RestEdgeConfig {
   const logLevel = text("ZAQAR_LOG_LEVEL", "info");
   if (!LEVELS.has(logLevel)) problems.push(`ZAQAR_LOG_LEVEL must be one of ${[...LEVELS].join(", ")}, got "${logLevel}"`);
 
+  const auth = readAuthConfig(env, problems);
+
   if (problems.length > 0) throw new Error(`invalid REST edge configuration:\n  - ${problems.join("\n  - ")}`);
   return Object.freeze({
     listen: Object.freeze(listen as HostPort),
@@ -55,5 +60,6 @@ export function readRestEdgeConfig(env: NodeJS.ProcessEnv): RestEdgeConfig {
     adminMode: adminMode === true,
     pooling: pooling === true,
     logLevel,
+    auth,
   });
 }

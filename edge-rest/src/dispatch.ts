@@ -16,6 +16,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import FindMyWay from "find-my-way";
 import type { Logger } from "pino";
+import type { Identification, RawReject, RestAuth } from "./auth.ts";
 import type { CoreClient } from "./core-client.ts";
 import { errorBody, HttpError, notFound, toErrorReply, type ErrorReply, type FailureKey } from "./errors.ts";
 import { acceptsJson } from "./http/accept.ts";
@@ -36,6 +37,8 @@ interface Entry {
 export interface DispatchDeps {
   readonly routes: readonly Route[];
   readonly core: CoreClient;
+  /** Who each request runs as (auth.ts): no auth, Keystone, signed URLs. */
+  readonly auth: RestAuth;
   readonly log: Logger;
   /** True while shutting down: responses ask the client to close the connection. */
   readonly closing: () => boolean;
@@ -73,15 +76,16 @@ function unroutable(params: Record<string, string | undefined>): boolean {
 
 const requestLog = (log: Logger, reqId: string, project: string): Logger => log.child({ reqId, project });
 
-/** The hooks' verdict for a routed request; null when it may proceed. */
-function checkHooks(req: IncomingMessage, entry: Entry, json: boolean): HttpError | null {
+/** The hooks' verdict for a routed request; null when it may proceed. `project`: the token's, when Keystone gave one. */
+function checkHooks(req: IncomingMessage, entry: Entry, json: boolean, project: string | undefined): HttpError | null {
   const h = req.headers;
   const type = h["content-type"];
   if (h["content-length"] !== undefined && type !== undefined && type.toLowerCase() === FORM) return formRejected;
   if (!json) return notAcceptable;
   if (entry.versioned) {
     if (h["client-id"] === undefined) return missingHeader("Client-ID");
-    const project = h["x-project-id"];
+    if (project !== undefined) return null;
+    project = h["x-project-id"] as string | undefined;
     if (project === "") return projectEmpty;
     if (project === undefined) return projectMissing;
   }
@@ -133,15 +137,31 @@ export function createDispatcher(deps: DispatchDeps): (req: IncomingMessage, res
     res.end(body);
   }
 
-  async function run(req: IncomingMessage, res: ServerResponse, entry: Entry, params: Record<string, string>, rawQuery: string, json: boolean): Promise<void> {
+  function writeRaw(res: ServerResponse, reject: RawReject): void {
+    const body = Buffer.from(reject.body, "utf8");
+    const headers: Record<string, string | number> = { ...reject.headers, "content-length": body.length };
+    if (deps.closing()) headers["connection"] = "close";
+    res.writeHead(reject.status, headers);
+    res.end(body);
+  }
+
+  async function run(
+    req: IncomingMessage,
+    res: ServerResponse,
+    entry: Entry,
+    params: Record<string, string>,
+    rawQuery: string,
+    json: boolean,
+    who: Identification & { ok: true },
+  ): Promise<void> {
     const h = req.headers;
     const handler: Handler | undefined = entry.route.methods[req.method as Method];
     const requestId = (h["x-openstack-request-id"] as string | undefined) ?? `req-${randomUUID()}`;
-    const projectId = (h["x-project-id"] as string | undefined) ?? "";
+    const projectId = who.projectId ?? (h["x-project-id"] as string | undefined) ?? "";
     const failure: FailureKey = handler?.failure ?? "home";
     let call: Call | undefined;
     try {
-      const verdict = checkHooks(req, entry, json);
+      const verdict = checkHooks(req, entry, json, who.projectId);
       if (verdict) throw verdict;
       if (handler === undefined) {
         if (req.method === "OPTIONS") return writeReply(res, { status: 200, headers: { allow: entry.allowOptions } });
@@ -156,8 +176,8 @@ export function createDispatcher(deps: DispatchDeps): (req: IncomingMessage, res
           projectId,
           clientId: (h["client-id"] as string | undefined) ?? "",
           requestId,
-          // Zaqar splits X-Roles on "," and keeps the pieces as they are.
-          roles: roles === undefined || roles === "" ? [] : (roles as string).split(","),
+          // Zaqar splits X-Roles on "," and keeps the pieces as they are (Keystone's roles replace them).
+          roles: who.roles ?? (roles === undefined || roles === "" ? [] : (roles as string).split(",")),
         },
         core: deps.core,
         body: handler.body ? await readBody(req) : undefined,
@@ -185,11 +205,25 @@ export function createDispatcher(deps: DispatchDeps): (req: IncomingMessage, res
     const q = url.indexOf("?");
     const path = q < 0 ? url : url.slice(0, q);
     const json = acceptsJson(req.headers.accept);
-    const found = router.find("GET", path);
-    if (found === null || unroutable(found.params)) {
-      writeError(res, toErrorReply(notFound(), "home", () => deps.log), json);
-      return;
-    }
-    void run(req, res, found.store as Entry, found.params as Record<string, string>, q < 0 ? "" : url.slice(q + 1), json);
+    const route = (who: Identification): void => {
+      if (!who.ok) {
+        if ("raw" in who) writeRaw(res, who.raw);
+        else writeError(res, toErrorReply(who.error, "home", () => deps.log), json);
+        return;
+      }
+      const found = router.find("GET", path);
+      if (found === null || unroutable(found.params)) {
+        writeError(res, toErrorReply(notFound(), "home", () => deps.log), json);
+        return;
+      }
+      void run(req, res, found.store as Entry, found.params as Record<string, string>, q < 0 ? "" : url.slice(q + 1), json, who);
+    };
+    // Authentication comes first, as keystonemiddleware wraps the whole app (a 401 before a 404).
+    const who = deps.auth.identify(req.method ?? "GET", path, req.headers);
+    if (!(who instanceof Promise)) return route(who);
+    who.then(route, (err: unknown) => {
+      deps.log.error({ err }, "authentication failed unexpectedly");
+      writeError(res, toErrorReply(err, "home", () => deps.log), json);
+    });
   };
 }

@@ -2,6 +2,7 @@
  * The WebSocket edge's configuration, read from ZAQAR_* environment variables
  * once at start-up into a frozen object. Every problem is reported at once.
  */
+import { readAuthConfig, type AuthConfig } from "../../common/auth/config.ts";
 import { parseHostPort, type HostPort } from "../../edge-rest/src/config.ts";
 
 export type { HostPort };
@@ -34,6 +35,8 @@ export interface WsEdgeConfig {
   readonly notifyHost: string | null;
   /** ZAQAR_LOG_LEVEL: pino level (fatal, error, warn, info, debug, trace, silent). Default info. */
   readonly logLevel: string;
+  /** ZAQAR_AUTH_STRATEGY, ZAQAR_KEYSTONE_*, ZAQAR_SIGNED_URL_SECRET (common/auth/config.ts). */
+  readonly auth: AuthConfig;
 }
 
 const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
@@ -72,6 +75,8 @@ export function readWsEdgeConfig(env: NodeJS.ProcessEnv): WsEdgeConfig {
   const logLevel = text("ZAQAR_LOG_LEVEL", "info");
   if (!LEVELS.has(logLevel)) problems.push(`ZAQAR_LOG_LEVEL must be one of ${[...LEVELS].join(", ")}, got "${logLevel}"`);
 
+  const auth = readAuthConfig(env, problems);
+
   if (problems.length > 0) throw new Error(`invalid WebSocket edge configuration:\n  - ${problems.join("\n  - ")}`);
   return Object.freeze({
     listen: Object.freeze(listen as HostPort),
@@ -84,5 +89,6 @@ export function readWsEdgeConfig(env: NodeJS.ProcessEnv): WsEdgeConfig {
     notifyListen: Object.freeze(notifyListen as HostPort),
     notifyHost,
     logLevel,
+    auth,
   });
 }

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
+import { createKeystoneValidator, type TokenValidator } from "../../common/auth/keystone.ts";
 import { createCoreClient, type CallContextInit, type CoreClient } from "../../edge-rest/src/core-client.ts";
 import type { HostPort, WsEdgeConfig } from "./config.ts";
 import type { Logger } from "./log.ts";
@@ -24,6 +25,10 @@ export interface WsEdgeDeps {
   readonly log: Logger;
   /** A core client to use instead of one created from config.coreUrl (closed by close() either way). */
   readonly core?: CoreClient;
+  /** A token validator to share (keystone auth); otherwise the edge makes (and closes) its own from config.auth. */
+  readonly validator?: TokenValidator;
+  /** The clock for token and signed-URL expiry (tests move it); Date.now otherwise. */
+  readonly now?: () => number;
 }
 
 // No client id at all: one that is sent is checked, even when empty.
@@ -33,6 +38,8 @@ export function createWsEdge(config: WsEdgeConfig, deps: WsEdgeDeps): WsEdge {
   const { log } = deps;
   const core = deps.core ?? createCoreClient({ address: config.coreUrl });
   const push = createPushClient(config.coreUrl);
+  const validator = config.auth.strategy === "keystone" ? (deps.validator ?? createKeystoneValidator(config.auth.keystone, { log })) : undefined;
+  const auth = { config: config.auth, validator, ...(deps.now ? { now: deps.now } : {}) };
   const sessions = new Map<string, Session>();
   let notifyBase = "";
   const notifyListener = createNotifyListener(config.notifyListen, (connectionId, body) => {
@@ -65,7 +72,7 @@ export function createWsEdge(config: WsEdgeConfig, deps: WsEdgeDeps): WsEdge {
   // maxPayload: a bigger frame closes the socket with 1009 (ws does it while reading).
   const wss = new WebSocketServer({ server: http, maxPayload: config.maxFrameBytes, perMessageDeflate: false });
   wss.on("connection", (socket) => {
-    const session = startSession(socket, { core, push, log, limits: config, notifyBase });
+    const session = startSession(socket, { core, push, log, limits: config, notifyBase, auth });
     sessions.set(session.id, session);
     socket.on("close", () => sessions.delete(session.id));
   });
@@ -101,6 +108,7 @@ export function createWsEdge(config: WsEdgeConfig, deps: WsEdgeDeps): WsEdge {
       });
       push.close();
       core.close();
+      if (deps.validator === undefined) validator?.close();
     },
   };
 }

@@ -9,7 +9,10 @@
 import { randomUUID } from "node:crypto";
 import type { WebSocket } from "ws";
 import type { CallContextInit, CoreClient } from "../../edge-rest/src/core-client.ts";
+import type { AuthConfig } from "../../common/auth/config.ts";
+import type { TokenValidator } from "../../common/auth/keystone.ts";
 import { actions } from "./actions.ts";
+import { createConnectionAuth } from "./auth.ts";
 import type { WsEdgeConfig } from "./config.ts";
 import { FrameError, toErrorAnswer } from "./errors.ts";
 import type { Logger } from "./log.ts";
@@ -40,6 +43,8 @@ export interface SessionDeps {
   readonly limits: Limits;
   /** "http://host:port/" of the notify listener; the connection id is appended. */
   readonly notifyBase: string;
+  /** How frames are authenticated (auth.ts); the validator is there when the strategy is keystone. */
+  readonly auth: { readonly config: AuthConfig; readonly validator: TokenValidator | undefined; readonly now?: () => number };
 }
 
 /** An answer slot: filled when its request completes, written once all earlier ones are. */
@@ -78,6 +83,13 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
   /** Subscriptions this socket made without a subscriber, deleted when it closes. */
   const owned: Array<{ project: string; queue: string; id: string }> = [];
   let notifyBinary = false;
+  const auth = createConnectionAuth({
+    ...deps.auth,
+    expired: () => {
+      log.info("token expired: closing");
+      if (socket.readyState === socket.OPEN) socket.close(4003, "Authentication expired.");
+    },
+  });
   const watches = createWatches({ socket, push: deps.push, log, maxWatches: deps.limits.maxWatches, maxBufferedBytes });
   const side = {
     watches,
@@ -132,10 +144,10 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
     const reply = (status: number, body: unknown, sent?: () => void) => answer(slot, echo, status, body, sent, raw);
     const name = payload["action"];
     if (name === "authenticate") {
-      // No-auth mode (websocket.md §3's recommended deviation): every token is fine.
       const ok = matchesSchema(payload, AUTH_SCHEMA, ["X-Auth-Token", "X-Project-ID"]);
       if (!ok) return reply(400, { error: "Schema validation failed." });
-      return answer(slot, AUTH_ECHO, 200, { message: "Authentified." });
+      const result = await auth.authenticate(payload["headers"] as JsonObject);
+      return answer(slot, AUTH_ECHO, result.status, result.body);
     }
     const action = typeof name === "string" && Object.hasOwn(actions, name) ? actions[name] : undefined;
     if (action === undefined) return reply(400, { error: `${pyStr(name)} is not a valid action` });
@@ -146,11 +158,13 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
 
     const headers = payload["headers"] as JsonObject;
     const body = (payload["body"] ?? {}) as JsonObject;
+    const who = auth.frame(name as string, headers, body);
+    if (!who.ok) return reply(who.status, { error: who.error });
     const clientId = headers["Client-ID"] as string;
     const ctx: CallContextInit & { clientId?: string } = {
-      projectId: headers["X-Project-ID"] as string,
+      projectId: who.projectId,
       requestId: `${id}:${++seq}`,
-      roles: [],
+      roles: [...who.roles],
       ...(action.sendsClientId ? { clientId } : {}),
     } as CallContextInit;
     inFlight++;
@@ -199,6 +213,7 @@ export function startSession(socket: WebSocket, deps: SessionDeps): Session {
   const cleaned = new Promise<void>((resolve) => (cleanedUp = resolve));
   socket.on("close", () => {
     clearInterval(ticker);
+    auth.close();
     slots.length = 0;
     watches.stopAll();
     // The socket's subscriptions go with it; a failed delete is logged (the subscription then lives out its ttl).

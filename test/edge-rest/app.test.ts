@@ -57,7 +57,7 @@ test("main refuses a bad configuration, listing every problem", async (t) => {
 
 test("close() finishes an in-flight request, then refuses connections", async (t) => {
   const edge = createRestEdge(
-    { listen: { host: "127.0.0.1", port: 0 }, coreUrl: t.context.core.grpcAddress, adminMode: false, logLevel: "silent" },
+    { listen: { host: "127.0.0.1", port: 0 }, coreUrl: t.context.core.grpcAddress, adminMode: false, logLevel: "silent", auth: { strategy: "none", signedUrlSecret: undefined } },
     { log: pino({ level: "silent" }) },
   );
   const { port } = await edge.listen();

@@ -9,6 +9,7 @@ test("every setting has a default", (t) => {
     adminMode: false,
     pooling: false,
     logLevel: "info",
+    auth: { strategy: "none", signedUrlSecret: undefined },
   });
 });
 
@@ -20,7 +21,14 @@ test("settings are read from ZAQAR_* variables into a frozen object", (t) => {
     ZAQAR_POOLING: "true",
     ZAQAR_LOG_LEVEL: "debug",
   });
-  t.deepEqual(config, { listen: { host: "::1", port: 0 }, coreUrl: "core.internal:7443", adminMode: true, pooling: true, logLevel: "debug" });
+  t.deepEqual(config, {
+    listen: { host: "::1", port: 0 },
+    coreUrl: "core.internal:7443",
+    adminMode: true,
+    pooling: true,
+    logLevel: "debug",
+    auth: { strategy: "none", signedUrlSecret: undefined },
+  });
   t.true(Object.isFrozen(config));
   t.true(Object.isFrozen(config.listen));
 });

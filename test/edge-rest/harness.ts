@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { connect } from "node:net";
 import type { TestFn } from "ava";
 import { pino } from "pino";
+import type { AuthConfig } from "../../common/auth/config.ts";
 import { createRestEdge, type RestEdge } from "../../edge-rest/src/app.ts";
 import { startCore, type TestCore, type TestCoreOptions } from "../helpers/core.ts";
 
@@ -154,6 +155,8 @@ export interface EdgeOptions {
   core?: TestCoreOptions;
   /** Point the edge at this address instead of starting a core (e.g. a dead port). */
   coreUrl?: string;
+  /** How the edge authenticates (default: no auth, no signed-URL secret); a function is read when the edge starts. */
+  auth?: AuthConfig | (() => AuthConfig);
 }
 
 /** Starts a core and an edge before the file's tests and stops them after. */
@@ -173,6 +176,7 @@ export function useEdge(test: TestFn<unknown>, options: EdgeOptions = {}): EdgeE
         adminMode: options.adminMode ?? false,
         pooling: options.pooling ?? false,
         logLevel: "silent",
+        auth: (typeof options.auth === "function" ? options.auth() : options.auth) ?? { strategy: "none", signedUrlSecret: undefined },
       },
       { log: pino({ level: process.env["ZAQAR_TEST_LOG_LEVEL"] ?? "silent" }) },
     );

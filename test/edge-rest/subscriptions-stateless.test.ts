@@ -27,7 +27,7 @@ test.after.always(async () => {
 /** Starts another edge in front of the shared core; answers its port. */
 async function startEdge(): Promise<{ edge: RestEdge; port: number }> {
   const edge = createRestEdge(
-    { listen: { host: "127.0.0.1", port: 0 }, coreUrl: core.grpcAddress, adminMode: false, logLevel: "silent" },
+    { listen: { host: "127.0.0.1", port: 0 }, coreUrl: core.grpcAddress, adminMode: false, logLevel: "silent", auth: { strategy: "none", signedUrlSecret: undefined } },
     { log: pino({ level: "silent" }) },
   );
   edges.push(edge);

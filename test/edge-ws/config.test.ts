@@ -20,6 +20,7 @@ test("defaults: Zaqar's port 9000, the core on 7070, bounded frames, in-flight, 
     notifyListen: { host: "127.0.0.1", port: 0 },
     notifyHost: null,
     logLevel: "info",
+    auth: { strategy: "none", signedUrlSecret: undefined },
   });
 });
 

@@ -53,6 +53,8 @@ export interface WsEdgeOptions {
   readonly core?: TestCoreOptions;
   /** Extra ZAQAR_WS_* settings. */
   readonly env?: Record<string, string>;
+  /** The edge's clock for token and signed-URL expiry. */
+  readonly now?: () => number;
 }
 
 export async function connect(url: string, options: ClientOptions = {}): Promise<WsClient> {
@@ -124,7 +126,7 @@ export function useWsEdge(test: TestFn<unknown>, options: WsEdgeOptions = {}): W
       ZAQAR_LOG_LEVEL: process.env["ZAQAR_TEST_LOG_LEVEL"] ?? "silent",
       ...options.env,
     });
-    edge = createWsEdge(config, { log: pino({ level: config.logLevel }) });
+    edge = createWsEdge(config, { log: pino({ level: config.logLevel }), ...(options.now ? { now: options.now } : {}) });
     const a = await edge.listen();
     url = `ws://127.0.0.1:${a.port}/`;
   });
