@@ -2,11 +2,11 @@
  * HealthService handlers. GetHealth runs Zaqar's smoke test through the same
  * storage driver, in a scratch project, and times each step.
  */
+import { requireAdmin } from "./admin-policy.ts";
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { create } from "@bufbuild/protobuf";
 import { GetHealthResponseSchema, OperationStatusSchema, PingResponseSchema, type OperationStatus } from "../../../proto/gen/zaqar/v1/health_pb.js";
-import { ZaqarError } from "../errors.ts";
 import type { Scope } from "../storage/driver.ts";
 import type { ServiceDeps } from "./deps.ts";
 import type { Handlers } from "./handler-types.ts";
@@ -72,9 +72,7 @@ export function createHealthHandlers(deps: ServiceDeps): HealthHandlers {
     },
 
     async getHealth(ctx) {
-      if (!ctx.roles.includes("admin")) {
-        throw new ZaqarError("NOT_AUTHORIZED", "You are not authorized to complete this action.");
-      }
+      requireAdmin(ctx);
       const storageReachable = await driver.ping();
       const operations = storageReachable ? await smokeTest() : [];
       return create(GetHealthResponseSchema, { storageReachable, operations });

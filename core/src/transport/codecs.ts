@@ -7,10 +7,12 @@ import { fromBinary, toBinary, type DescMessage } from "@bufbuild/protobuf";
 import * as batch from "../../../proto/gen/zaqar/v1/batch_codec.js";
 import * as claim from "../../../proto/gen/zaqar/v1/claim_codec.js";
 import * as errors from "../../../proto/gen/zaqar/v1/errors_codec.js";
+import * as flavor from "../../../proto/gen/zaqar/v1/flavor_codec.js";
 import * as health from "../../../proto/gen/zaqar/v1/health_codec.js";
 import * as message from "../../../proto/gen/zaqar/v1/message_codec.js";
 import * as messageTypes from "../../../proto/gen/zaqar/v1/message_types_codec.js";
 import * as notification from "../../../proto/gen/zaqar/v1/notification_codec.js";
+import * as pool from "../../../proto/gen/zaqar/v1/pool_codec.js";
 import * as push from "../../../proto/gen/zaqar/v1/push_codec.js";
 import * as queue from "../../../proto/gen/zaqar/v1/queue_codec.js";
 import * as subscription from "../../../proto/gen/zaqar/v1/subscription_codec.js";
@@ -25,10 +27,12 @@ const generated: ReadonlyArray<Record<string, unknown>> = [
   batch,
   claim,
   errors,
+  flavor,
   health,
   message,
   messageTypes,
   notification,
+  pool,
   push,
   queue,
   subscription,

@@ -2,9 +2,11 @@
 import type { DescService } from "@bufbuild/protobuf";
 import { BatchService } from "../../../proto/gen/zaqar/v1/batch_pb.js";
 import { ClaimService } from "../../../proto/gen/zaqar/v1/claim_pb.js";
+import { FlavorService } from "../../../proto/gen/zaqar/v1/flavor_pb.js";
 import { HealthService } from "../../../proto/gen/zaqar/v1/health_pb.js";
 import { MessageService } from "../../../proto/gen/zaqar/v1/message_pb.js";
 import { NotificationService } from "../../../proto/gen/zaqar/v1/notification_pb.js";
+import { PoolService } from "../../../proto/gen/zaqar/v1/pool_pb.js";
 import { PushService } from "../../../proto/gen/zaqar/v1/push_pb.js";
 import { QueueService } from "../../../proto/gen/zaqar/v1/queue_pb.js";
 import { SubscriptionService } from "../../../proto/gen/zaqar/v1/subscription_pb.js";
@@ -18,6 +20,8 @@ export const operationServices: readonly DescService[] = [
   HealthService,
   TopicService,
   SubscriptionService,
+  PoolService,
+  FlavorService,
 ];
 
 /** NotificationService is for internal workers: no project, no operation table (service/notifications.ts). */
