@@ -2,12 +2,12 @@
  * HealthService handlers. GetHealth runs Zaqar's smoke test through the same
  * storage driver, in a scratch project, and times each step.
  */
-import { requireAdmin } from "./admin-policy.ts";
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { create } from "@bufbuild/protobuf";
 import { GetHealthResponseSchema, OperationStatusSchema, PingResponseSchema, type OperationStatus } from "../../../proto/gen/zaqar/v1/health_pb.js";
 import type { Scope } from "../storage/driver.ts";
+import { requireAdmin } from "./admin-policy.ts";
 import type { ServiceDeps } from "./deps.ts";
 import type { Handlers } from "./handler-types.ts";
 
