@@ -159,3 +159,13 @@ test("with Keystone unreachable a token gets 503, not 401", async (t) => {
     error: { code: 503, title: "Service Unavailable", message: "The server is currently unavailable. Please try again at a later time." },
   });
 });
+
+test("oversized tokens are refused without harm: 401 past the validator's bound, 431 past Node's header limit, and the edge goes on", async (t) => {
+  const api = env.api();
+  const long = await api.get("/v2/queues", { "X-Auth-Token": "a".repeat(9000) });
+  t.is(long.status, 401);
+  const huge = await api.get("/v2/queues", { "X-Auth-Token": "a".repeat(20_000) });
+  t.is(huge.status, 431);
+  const a = await caller(env);
+  t.is((await a.api.get("/v2/queues", as(a))).status, 200);
+});

@@ -120,3 +120,13 @@ test.serial("the connection is closed with 4003 when its token expires", async (
   t.is(answer.headers.status, 200);
   t.deepEqual(await c.closed(), { code: 4003, reason: "Authentication expired." });
 });
+
+test.serial("authenticate with an oversized or odd token is 401 and the connection goes on", async (t) => {
+  const c = await env.client();
+  for (const token of ["x".repeat(100_000), "bad\ntoken", "é"]) {
+    const answer = await c.ask({ action: "authenticate", headers: headersOf("p", { "X-Auth-Token": token }) });
+    t.deepEqual(answer.body, { error: "Authentication failed." });
+  }
+  const after = await c.ask({ action: "queue_list", headers: headersOf("p"), body: {} });
+  t.is(after.headers.status, 403);
+});
