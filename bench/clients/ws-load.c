@@ -1,8 +1,8 @@
 /*
  * WebSocket produce load for edge-ws, native: the same closed loop as
- * clients/ws.ts in produce mode, in C like wrk, so that the client's CPU
- * competes with the server as little as libwebsockets allows (its 4.1 client
- * still parses received bytes one at a time: see bench/README.md).
+ * clients/ws.ts in produce mode, in C like wrk, meant to take as little CPU
+ * from the server as it can (libwebsockets 4.1, though, parses every received
+ * byte on its own: see bench/README.md for what that costs).
  *
  * One libwebsockets context, one thread, `connections` sockets; `concurrency`
  * requests in flight in total, spread evenly over the sockets (16 over 4 by
@@ -12,7 +12,8 @@
  * times per socket pairs answers with requests. An answer is OK when it is a
  * whole text message whose part after the echo of the request holds 10
  * message ids and status 201; anything else counts as an error (the first is
- * reported). Like wrk, a request's time starts when its frame is written.
+ * reported). Like wrk, a request's time starts when its frame is written;
+ * frames due on a socket are written back to back.
  * After `seconds` no new request starts; those in flight are awaited.
  *
  * Usage: ws-load <ws://host:port/path> <frame file> <seconds> <concurrency> <connections>
@@ -197,13 +198,20 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
         return -1;
       }
-      if (c->to_send == 0) break;
-      memcpy(tx + LWS_PRE, frame, frame_len);
-      c->sent[(c->head + c->waiting) % c->quota] = now_us();
-      if (lws_write(wsi, tx + LWS_PRE, frame_len, LWS_WRITE_TEXT) < (int)frame_len) die("connection %d: write failed", c->index);
-      c->waiting++;
-      /* One lws_write per writable callback: lws keeps any part the kernel did not take and sends it first. */
-      if (--c->to_send > 0) lws_callback_on_writable(wsi);
+      /*
+       * Every frame due goes out now, back to back as a Node client's would,
+       * while the socket takes them (lws_send_pipe_choked() is how lws allows
+       * more than one write per callback); lws keeps any part the kernel did
+       * not take and sends it before anything else.
+       */
+      for (int first = 1; c->to_send > 0 && (first || !lws_send_pipe_choked(wsi)); first = 0) {
+        memcpy(tx + LWS_PRE, frame, frame_len);
+        c->sent[(c->head + c->waiting) % c->quota] = now_us();
+        if (lws_write(wsi, tx + LWS_PRE, frame_len, LWS_WRITE_TEXT) < (int)frame_len) die("connection %d: write failed", c->index);
+        c->waiting++;
+        c->to_send--;
+      }
+      if (c->to_send > 0) lws_callback_on_writable(wsi);
       break;
     case LWS_CALLBACK_CLIENT_RECEIVE:
       if (c->rx_len == 0) c->rx_binary = lws_frame_is_binary(wsi);
