@@ -135,7 +135,8 @@ export async function startNotifyStack(t: Teardown, options: NotifyStackOptions 
     ...(redis ? { redisUrl: `${redis.url}/0` } : {}),
     ...(options.coreEnv ? { env: options.coreEnv } : {}),
   });
-  const edge = createRestEdge(readRestEdgeConfig({ ZAQAR_REST_LISTEN: "127.0.0.1:0", ZAQAR_CORE_URL: core.grpcAddress }), {
+  // The edge sees the core's settings too, as under `npm start` (one environment): the signed-URL secret verifies confirmation links.
+  const edge = createRestEdge(readRestEdgeConfig({ ...options.coreEnv, ZAQAR_REST_LISTEN: "127.0.0.1:0", ZAQAR_CORE_URL: core.grpcAddress }), {
     log: pino({ level: "silent" }),
   });
   const { port } = await edge.listen();
