@@ -13,6 +13,7 @@ import { pino } from "pino";
 import { createRestEdge } from "../../../edge-rest/src/app.ts";
 import { readRestEdgeConfig } from "../../../edge-rest/src/config.ts";
 import { createSecretCheck } from "../../../core/src/transport/core-auth.ts";
+import { BatchService, NotificationService, PushService, operationServices } from "../../../core/src/transport/services.ts";
 import { startCore, type TestCore } from "../../helpers/core.ts";
 import { connectProbe, grpcProbe, probeAll, type ConnectProtocol, type Probe } from "./auth-probes.ts";
 import { CLIENT_B, collect, post, sleep, watch } from "../service/push-client.ts";
@@ -108,6 +109,53 @@ test("grpc port: a refused caller's request message is never read", async (t) =>
     ),
   );
   t.is(code, grpc.status.UNAUTHENTICATED);
+});
+
+/** Every method the core serves, as its HTTP/2 path and kind. */
+const everyMethod = [...operationServices, BatchService, NotificationService, PushService].flatMap((service) =>
+  service.methods.map((m) => ({ path: `/${service.typeName}/${m.name}`, kind: m.methodKind })),
+);
+
+test("every method of every service the core serves is refused without the secret, on both ports", async (t) => {
+  t.true(everyMethod.length > 40);
+  const client = new grpc.Client(t.context.core.grpcAddress, grpc.credentials.createInsecure());
+  t.teardown(() => client.close());
+  const raw = (b: Buffer) => b;
+  const codes = await Promise.all(
+    everyMethod.map(
+      ({ path, kind }) =>
+        new Promise<[string, number]>((resolve) => {
+          const md = new grpc.Metadata();
+          if (kind === "unary") {
+            client.makeUnaryRequest(path, raw, raw, Buffer.alloc(0), md, (err) => resolve([path, err?.code ?? 0]));
+            return;
+          }
+          const call =
+            kind === "server_streaming"
+              ? client.makeServerStreamRequest(path, raw, raw, Buffer.alloc(0), md)
+              : client.makeBidiStreamRequest(path, raw, raw, md);
+          call.on("error", (err: grpc.ServiceError) => resolve([path, err.code]));
+          call.on("data", () => resolve([path, 0]));
+        }),
+    ),
+  );
+  t.deepEqual(codes.filter(([, code]) => code !== grpc.status.UNAUTHENTICATED), []);
+
+  // The Connect port, in the gRPC protocol: every path answers grpc-status 16 before any handler runs.
+  const session = http2.connect(t.context.core.connectUrl);
+  t.teardown(() => session.destroy());
+  const statuses = await Promise.all(
+    everyMethod.map(
+      ({ path }) =>
+        new Promise<[string, string]>((resolve) => {
+          const req = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers" });
+          req.on("response", (headers) => resolve([path, String(headers["grpc-status"])]));
+          req.on("error", () => resolve([path, "error"]));
+          req.end();
+        }),
+    ),
+  );
+  t.deepEqual(statuses.filter(([, status]) => status !== "16"), []);
 });
 
 const PROTOCOLS: readonly ConnectProtocol[] = ["grpc", "connect", "grpc-web"];
