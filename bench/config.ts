@@ -4,6 +4,8 @@
  * concurrency 16, 20 s a scenario) is the issue's and only shortened for
  * smoke checks.
  */
+import { readCoreAuth, type CoreAuth } from "../common/core-auth.ts";
+
 export interface BenchConfig {
   /** BENCH_DURATION: seconds each measured scenario runs. Default 20. */
   readonly durationS: number;
@@ -48,4 +50,18 @@ export function readBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     wsConnections: int(env, "BENCH_WS_CONNECTIONS", 4, 1),
     wsProcs: int(env, "BENCH_WS_PROCS", 1, 1),
   });
+}
+
+/**
+ * ZAQAR_CORE_SECRET, as the service reads it (common/core-auth.ts): the stack
+ * the bench starts inherits it, and the bench's own clients of the core
+ * (grpc-js, h2load) send it. Mutual TLS is refused: h2load cannot present a
+ * client certificate, so the gRPC figures could not be measured.
+ */
+export function readBenchCoreAuth(env: NodeJS.ProcessEnv = process.env): CoreAuth | undefined {
+  const problems: string[] = [];
+  const auth = readCoreAuth(env, problems);
+  if (problems.length > 0) throw new Error(`invalid core authentication settings:\n  - ${problems.join("\n  - ")}`);
+  if (auth?.tls) throw new Error("npm run bench does not run with ZAQAR_CORE_TLS_* set: h2load cannot present a client certificate");
+  return auth;
 }

@@ -10,7 +10,9 @@
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { create, toBinary } from "@bufbuild/protobuf";
+import { coreCallHeaders } from "../common/core-channel.ts";
 import { PostMessagesRequestSchema } from "../proto/gen/zaqar/v1/message_pb.js";
+import { readBenchCoreAuth } from "./config.ts";
 import { createLatencyRecorder } from "./latency.ts";
 import { CLIENT_ID } from "./payload.ts";
 import { runToEnd } from "./procs.ts";
@@ -62,6 +64,7 @@ export async function runH2load(run: H2loadRun): Promise<H2loadSummary> {
     `-c${c}`, `-m${m}`, "-D", String(run.durationS), "-d", bodyFile, `--log-file=${logFile}`,
     "-H", "content-type: application/grpc", "-H", "te: trailers",
     "-H", `x-project-id: ${run.project}`, "-H", `x-client-id: ${CLIENT_ID}`,
+    ...Object.entries(coreCallHeaders(readBenchCoreAuth())).flatMap(([k, v]) => ["-H", `${k}: ${v}`]),
     `http://${run.address}/zaqar.v1.MessageService/PostMessages`,
   ];
   const { stdout } = await runToEnd("h2load", "h2load", args);

@@ -21,7 +21,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { openBacklog } from "./backlog.ts";
 import { checkGrpc, checkRest } from "./checks.ts";
-import { readBenchConfig } from "./config.ts";
+import { readBenchConfig, readBenchCoreAuth } from "./config.ts";
 import { cpuUse, machineCpu, snapshot } from "./cpu.ts";
 import { postDocument } from "./payload.ts";
 import { installCleanup } from "./procs.ts";
@@ -35,6 +35,7 @@ import { startStack } from "./stack.ts";
 import { checkTools } from "./tools.ts";
 
 const cfg = readBenchConfig();
+const coreAuth = readBenchCoreAuth();
 checkTools();
 installCleanup();
 
@@ -54,7 +55,8 @@ const log = (msg: string) => console.log(`[${((performance.now() - t0) / 1000).t
 
 console.log(
   `zaqar-ts bench: ${cfg.durationS} s per scenario, concurrency ${cfg.concurrency}, ${cpus().length} CPUs, ` +
-    `load ${loadavg().map((l) => l.toFixed(2)).join(" ")}${cfg.profile ? ", PROFILING (figures not comparable)" : ""}`,
+    `load ${loadavg().map((l) => l.toFixed(2)).join(" ")}${cfg.profile ? ", PROFILING (figures not comparable)" : ""}` +
+    `${coreAuth?.secret ? ", core callers send ZAQAR_CORE_SECRET" : ""}`,
 );
 // The machine is shared: say how busy it was before we added any load.
 const idle0 = machineCpu();

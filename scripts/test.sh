@@ -2,7 +2,7 @@
 # The test command (`npm test` runs it after `pretest`: buf generate, buf lint, tsc).
 #
 # 1. Makes sure what the tests need is installed: redis-server (the Redis tests start
-#    their own servers on free ports) and Debian's python3-zaqarclient for
+#    their own servers on free ports), openssl (test certificates) and Debian's python3-zaqarclient for
 #    /usr/bin/python3 (the end-to-end client test; a pyenv python3 on PATH cannot see
 #    Debian packages), and Debian's keystone. As root it installs them with apt-get (one
 #    run); otherwise it stops and prints the command.
@@ -19,6 +19,8 @@ cd "$(dirname "$0")/.."
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# The mutual-TLS tests make their certificates with the openssl CLI.
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [[ ! -x /usr/bin/python3 ]]; then
   missing+=(python3 python3-zaqarclient python3-websocket)
 else

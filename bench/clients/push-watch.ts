@@ -11,6 +11,8 @@
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
+import { coreCallHeaders } from "../../common/core-channel.ts";
+import { readBenchCoreAuth } from "../config.ts";
 import {
   WatchMessagesRequestSchema,
   WatchMessagesResponseSchema,
@@ -29,6 +31,7 @@ const client = new grpc.Client(address, grpc.credentials.createInsecure());
 const md = new grpc.Metadata();
 md.set("x-project-id", project);
 md.set("x-client-id", CLIENT_ID);
+for (const [k, v] of Object.entries(coreCallHeaders(readBenchCoreAuth()))) md.set(k, v);
 const stream = client.makeServerStreamRequest(
   "/zaqar.v1.PushService/WatchMessages",
   (v: unknown) => Buffer.from(toBinary(WatchMessagesRequestSchema, v as never)),

@@ -2,6 +2,7 @@
  * The core's configuration, read from ZAQAR_* environment variables once at
  * start-up into a frozen object. Every problem is reported at once.
  */
+import { readCoreAuth, type CoreAuth } from "../../common/core-auth.ts";
 import { readSignedUrlSecret } from "../../common/signed-url.ts";
 import { defaultLimits, type Limits } from "./limits.ts";
 
@@ -29,6 +30,12 @@ export interface CoreConfig {
   readonly limits: Limits;
   /** Subscription confirmation (rest-subscriptions-notifications.md §4). */
   readonly notification: NotificationConfig;
+  /**
+   * ZAQAR_CORE_SECRET and ZAQAR_CORE_TLS_{CERT,KEY,CA} (common/core-auth.ts):
+   * callers must send the secret, and connect over mutual TLS. Absent when
+   * none is set: plain h2c, any caller.
+   */
+  readonly coreAuth?: CoreAuth;
 }
 
 /** From, subject and body of a confirmation email; the body's {0} is the queue, {1} the project, {2} the link. */
@@ -148,6 +155,8 @@ export function readCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
       sender: text(`${prefix}_SENDER`, fallback.sender),
     });
 
+  const coreAuth = readCoreAuth(env, problems);
+
   const config: CoreConfig = {
     store: store as CoreConfig["store"],
     redisUrl,
@@ -166,6 +175,7 @@ export function readCoreConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig
       subscriptionConfirmationEmail: template("ZAQAR_SUBSCRIPTION_CONFIRMATION_EMAIL", DEFAULT_SUBSCRIPTION_CONFIRMATION_EMAIL),
       unsubscribeConfirmationEmail: template("ZAQAR_UNSUBSCRIBE_CONFIRMATION_EMAIL", DEFAULT_UNSUBSCRIBE_CONFIRMATION_EMAIL),
     }),
+    ...(coreAuth ? { coreAuth } : {}),
   };
   if (problems.length > 0) throw new Error(`invalid core configuration:\n  - ${problems.join("\n  - ")}`);
   return Object.freeze(config);

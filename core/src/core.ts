@@ -61,9 +61,9 @@ export async function startCore(config: CoreConfig, deps: CoreDeps): Promise<Run
   }
 
   const push = createPushService({ driver, clock, limits: config.limits, crypto, signal: pushSignal, rules: config });
-  const grpc = createGrpcServer(dispatcher, notifications, push, deps.log);
+  const grpc = createGrpcServer(dispatcher, notifications, push, deps.log, config.coreAuth);
   const grpcPort = await grpc.listen(config.grpcListen.host, config.grpcListen.port);
-  const connect = config.connectListen ? createConnectServer(dispatcher, notifications, push, deps.log) : null;
+  const connect = config.connectListen ? createConnectServer(dispatcher, notifications, push, deps.log, config.coreAuth) : null;
   const connectPort = connect && config.connectListen ? await connect.listen(config.connectListen.host, config.connectListen.port) : null;
 
   return {

@@ -1,9 +1,16 @@
 /** The core process: read config, start, report where it listens, drain on SIGTERM. */
-import { DEFAULT_MESSAGE_ENCRYPTION_KEY, readCoreConfig } from "./config.ts";
+import { DEFAULT_MESSAGE_ENCRYPTION_KEY, readCoreConfig, type CoreConfig } from "./config.ts";
 import { startCore } from "./core.ts";
 import { createLogger } from "./log.ts";
 
-const config = readCoreConfig();
+let config: CoreConfig;
+try {
+  config = readCoreConfig();
+} catch (err) {
+  // The message lists every problem; a stack trace would only bury it.
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(1);
+}
 const log = createLogger(config.logLevel);
 if (config.messageEncryptionKey === DEFAULT_MESSAGE_ENCRYPTION_KEY) {
   log.warn(
@@ -18,6 +25,9 @@ try {
       store: config.store,
       grpc: `${config.grpcListen.host}:${core.grpcPort}`,
       connect: core.connectPort === null ? null : `${config.connectListen?.host}:${core.connectPort}`,
+      // Whether callers must authenticate (never the secret itself).
+      callerSecret: Boolean(config.coreAuth?.secret),
+      mutualTls: config.coreAuth?.tls ? config.coreAuth.tls.files : false,
     },
     "core listening",
   );

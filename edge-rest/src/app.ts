@@ -64,7 +64,7 @@ export function restRoutes(adminMode: boolean, pooling = false): readonly Route[
 
 export function createRestEdge(config: RestEdgeConfig, deps: RestEdgeDeps = {}): RestEdge {
   const log = deps.log ?? createLogger(config.logLevel);
-  const core = deps.core ?? createCoreClient({ address: config.coreUrl });
+  const core = deps.core ?? createCoreClient({ address: config.coreUrl, auth: config.coreAuth });
   const validator = config.auth.strategy === "keystone" ? (deps.validator ?? createKeystoneValidator(config.auth.keystone, { log })) : undefined;
   const auth = createRestAuth(config.auth, validator);
   let closing = false;

@@ -3,6 +3,7 @@
  * at start-up into a frozen object. Every problem is reported at once.
  */
 import { readAuthConfig, type AuthConfig } from "../../common/auth/config.ts";
+import { readCoreAuth, type CoreAuth } from "../../common/core-auth.ts";
 import { LOG_LEVELS as LEVELS, parseBool, parseHostPort, type HostPort } from "../../common/env.ts";
 
 export { parseHostPort, type HostPort };
@@ -24,6 +25,12 @@ export interface RestEdgeConfig {
   readonly logLevel: string;
   /** ZAQAR_AUTH_STRATEGY, ZAQAR_KEYSTONE_*, ZAQAR_SIGNED_URL_SECRET (common/auth/config.ts). */
   readonly auth: AuthConfig;
+  /**
+   * ZAQAR_CORE_SECRET and ZAQAR_CORE_TLS_{CERT,KEY,CA} (common/core-auth.ts):
+   * the secret this process sends the core, and its mutual-TLS certificate.
+   * Absent when none is set: plain h2c, no secret.
+   */
+  readonly coreAuth?: CoreAuth;
 }
 
 
@@ -52,6 +59,7 @@ export function readRestEdgeConfig(env: NodeJS.ProcessEnv): RestEdgeConfig {
   if (!LEVELS.has(logLevel)) problems.push(`ZAQAR_LOG_LEVEL must be one of ${[...LEVELS].join(", ")}, got "${logLevel}"`);
 
   const auth = readAuthConfig(env, problems);
+  const coreAuth = readCoreAuth(env, problems);
 
   if (problems.length > 0) throw new Error(`invalid REST edge configuration:\n  - ${problems.join("\n  - ")}`);
   return Object.freeze({
@@ -61,5 +69,6 @@ export function readRestEdgeConfig(env: NodeJS.ProcessEnv): RestEdgeConfig {
     pooling: pooling === true,
     logLevel,
     auth,
+    ...(coreAuth ? { coreAuth } : {}),
   });
 }

@@ -20,6 +20,8 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
 import * as grpc from "@grpc/grpc-js";
+import type { CoreAuth } from "../../common/core-auth.ts";
+import { createCoreChannel } from "../../common/core-channel.ts";
 import { OperationSchema, type Operation, type Outcome } from "../../proto/gen/zaqar/v1/batch_pb.ts";
 import type { ErrorDetail } from "../../proto/gen/zaqar/v1/errors_pb.ts";
 import { createBatchStream, type BatchStream, type Waiter } from "./core-stream.ts";
@@ -82,6 +84,8 @@ export interface CoreClientOptions {
   readonly address: string;
   /** How long an operation may wait for its outcome; the health smoke test is the slowest operation. */
   readonly timeoutMs?: number;
+  /** The core's secret and mutual-TLS settings (config.coreAuth); none: plain h2c. */
+  readonly auth?: CoreAuth | undefined;
 }
 
 /** Flush early past this many operations ... */
@@ -127,13 +131,7 @@ class Pending implements Waiter {
 
 export function createCoreClient(options: CoreClientOptions): CoreClient {
   // One channel for the edge's lifetime. grpc-js does not compress unless asked.
-  const client = new grpc.Client(options.address, grpc.credentials.createInsecure(), {
-    "grpc.max_receive_message_length": -1,
-    "grpc.max_send_message_length": -1,
-    "grpc.keepalive_time_ms": 30_000,
-    "grpc.keepalive_timeout_ms": 10_000,
-    "grpc.keepalive_permit_without_calls": 1,
-  });
+  const client = createCoreChannel(options.address, options.auth, { "grpc.max_send_message_length": -1 });
   const stream: BatchStream = createBatchStream(client, options.timeoutMs ?? 60_000);
 
   let operations: Operation[] = [];

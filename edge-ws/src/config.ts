@@ -3,6 +3,7 @@
  * once at start-up into a frozen object. Every problem is reported at once.
  */
 import { readAuthConfig, type AuthConfig } from "../../common/auth/config.ts";
+import { readCoreAuth, type CoreAuth } from "../../common/core-auth.ts";
 import { parseHostPort, type HostPort } from "../../edge-rest/src/config.ts";
 
 export type { HostPort };
@@ -37,6 +38,12 @@ export interface WsEdgeConfig {
   readonly logLevel: string;
   /** ZAQAR_AUTH_STRATEGY, ZAQAR_KEYSTONE_*, ZAQAR_SIGNED_URL_SECRET (common/auth/config.ts). */
   readonly auth: AuthConfig;
+  /**
+   * ZAQAR_CORE_SECRET and ZAQAR_CORE_TLS_{CERT,KEY,CA} (common/core-auth.ts):
+   * the secret this process sends the core, and its mutual-TLS certificate.
+   * Absent when none is set: plain h2c, no secret.
+   */
+  readonly coreAuth?: CoreAuth;
 }
 
 const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
@@ -76,6 +83,7 @@ export function readWsEdgeConfig(env: NodeJS.ProcessEnv): WsEdgeConfig {
   if (!LEVELS.has(logLevel)) problems.push(`ZAQAR_LOG_LEVEL must be one of ${[...LEVELS].join(", ")}, got "${logLevel}"`);
 
   const auth = readAuthConfig(env, problems);
+  const coreAuth = readCoreAuth(env, problems);
 
   if (problems.length > 0) throw new Error(`invalid WebSocket edge configuration:\n  - ${problems.join("\n  - ")}`);
   return Object.freeze({
@@ -90,5 +98,6 @@ export function readWsEdgeConfig(env: NodeJS.ProcessEnv): WsEdgeConfig {
     notifyHost,
     logLevel,
     auth,
+    ...(coreAuth ? { coreAuth } : {}),
   });
 }

@@ -5,7 +5,9 @@
  * socket wants it, and grpc-js's pause()/resume() give it HTTP/2 flow control.
  */
 import { create } from "@bufbuild/protobuf";
-import * as grpc from "@grpc/grpc-js";
+import { Metadata, type ClientReadableStream, type ServiceError } from "@grpc/grpc-js";
+import type { CoreAuth } from "../../common/core-auth.ts";
+import { createCoreChannel } from "../../common/core-channel.ts";
 import { decodeErrorDetail, decodeRpcStatus } from "../../proto/gen/zaqar/v1/errors_codec.ts";
 import type { ErrorDetail } from "../../proto/gen/zaqar/v1/errors_pb.ts";
 import { decodeWatchMessagesResponse, encodeWatchMessagesRequest } from "../../proto/gen/zaqar/v1/push_codec.ts";
@@ -14,7 +16,7 @@ import { WatchMessagesRequestSchema, WatchStart, type WatchMessagesResponse } fr
 export { WatchStart };
 export type { WatchMessagesResponse };
 
-export type WatchCall = grpc.ClientReadableStream<WatchMessagesResponse>;
+export type WatchCall = ClientReadableStream<WatchMessagesResponse>;
 
 export interface WatchRequest {
   readonly projectId: string;
@@ -34,7 +36,7 @@ export interface PushClient {
 }
 
 /** The core's ErrorDetail from a failed call's `grpc-status-details-bin` trailer, if it sent one. */
-export function errorDetailOf(err: grpc.ServiceError): ErrorDetail | undefined {
+export function errorDetailOf(err: ServiceError): ErrorDetail | undefined {
   const raw = err.metadata?.get("grpc-status-details-bin")[0];
   if (!Buffer.isBuffer(raw)) return undefined;
   try {
@@ -45,18 +47,16 @@ export function errorDetailOf(err: grpc.ServiceError): ErrorDetail | undefined {
   }
 }
 
-export function createPushClient(address: string): PushClient {
-  const client = new grpc.Client(address, grpc.credentials.createInsecure(), {
-    "grpc.max_receive_message_length": -1,
-    "grpc.keepalive_time_ms": 30_000,
-    "grpc.keepalive_timeout_ms": 10_000,
-    "grpc.keepalive_permit_without_calls": 1,
+/** A client of the core at `address` (host:port), authenticated by `auth` (config.coreAuth). */
+export function createPushClient(address: string, auth?: CoreAuth): PushClient {
+  // Watches are re-opened by the socket's client after a core restart: reconnect within seconds.
+  const client = createCoreChannel(address, auth, {
     "grpc.initial_reconnect_backoff_ms": 250,
     "grpc.max_reconnect_backoff_ms": 5000,
   });
   return {
     watch(req) {
-      const md = new grpc.Metadata();
+      const md = new Metadata();
       md.set("x-project-id", req.projectId);
       md.set("x-client-id", req.clientId);
       md.set("x-request-id", req.requestId);

@@ -36,8 +36,8 @@ const HEALTH_CTX = { projectId: "edge-ws-health", requestId: "health", roles: []
 
 export function createWsEdge(config: WsEdgeConfig, deps: WsEdgeDeps): WsEdge {
   const { log } = deps;
-  const core = deps.core ?? createCoreClient({ address: config.coreUrl });
-  const push = createPushClient(config.coreUrl);
+  const core = deps.core ?? createCoreClient({ address: config.coreUrl, auth: config.coreAuth });
+  const push = createPushClient(config.coreUrl, config.coreAuth);
   const validator = config.auth.strategy === "keystone" ? (deps.validator ?? createKeystoneValidator(config.auth.keystone, { log })) : undefined;
   const auth = { config: config.auth, validator, ...(deps.now ? { now: deps.now } : {}) };
   const sessions = new Map<string, Session>();

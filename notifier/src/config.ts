@@ -2,6 +2,7 @@
  * The notifier's configuration, read from ZAQAR_* environment variables once
  * at start-up into a frozen object. Every problem is reported at once.
  */
+import { readCoreAuth, type CoreAuth } from "../../common/core-auth.ts";
 import { LOG_LEVELS as LEVELS, parseBool, parseHostPort, type HostPort } from "../../common/env.ts";
 
 export { parseHostPort, type HostPort };
@@ -43,6 +44,12 @@ export interface NotifierConfig {
    * (0 < f <= 1). For tests that need a real schedule in milliseconds; keep 1 in service.
    */
   readonly timeScale: number;
+  /**
+   * ZAQAR_CORE_SECRET and ZAQAR_CORE_TLS_{CERT,KEY,CA} (common/core-auth.ts):
+   * the secret this process sends the core, and its mutual-TLS certificate.
+   * Absent when none is set: plain h2c, no secret.
+   */
+  readonly coreAuth?: CoreAuth;
 }
 
 
@@ -107,6 +114,8 @@ export function readNotifierConfig(env: NodeJS.ProcessEnv): NotifierConfig {
     );
   }
 
+  const coreAuth = readCoreAuth(env, problems);
+
   if (problems.length > 0) throw new Error(`invalid notifier configuration:\n  - ${problems.join("\n  - ")}`);
   return Object.freeze({
     coreUrl,
@@ -123,6 +132,7 @@ export function readNotifierConfig(env: NodeJS.ProcessEnv): NotifierConfig {
     healthListen: healthListen ? Object.freeze(healthListen) : null,
     logLevel,
     timeScale,
+    ...(coreAuth ? { coreAuth } : {}),
   });
 }
 

@@ -6,6 +6,8 @@
  */
 import { create } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
+import type { CoreAuth } from "../../common/core-auth.ts";
+import { createCoreChannel } from "../../common/core-channel.ts";
 import {
   decodeAckJobsResponse,
   decodeLeaseJobsResponse,
@@ -56,12 +58,9 @@ const SERVICE = "/zaqar.v1.NotificationService/";
 /** Deadline of ack and retry calls; lease calls add their wait. */
 const CALL_TIMEOUT_MS = 10_000;
 
-export function createJobsClient(address: string): JobsClient {
-  const client = new grpc.Client(address, grpc.credentials.createInsecure(), {
-    "grpc.max_receive_message_length": -1,
-    "grpc.keepalive_time_ms": 30_000,
-    "grpc.keepalive_timeout_ms": 10_000,
-    "grpc.keepalive_permit_without_calls": 1,
+/** A client of the core at `address` (host:port), authenticated by `auth` (config.coreAuth). */
+export function createJobsClient(address: string, auth?: CoreAuth): JobsClient {
+  const client = createCoreChannel(address, auth, {
     // A notifier often starts before the core, or outlives a core restart: reconnect
     // within seconds rather than grpc-js's default backoff of up to two minutes.
     "grpc.initial_reconnect_backoff_ms": 250,

@@ -23,7 +23,7 @@ try {
 
 const log = createLogger(config.logLevel);
 const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-const client = createJobsClient(config.coreUrl);
+const client = createJobsClient(config.coreUrl, config.coreAuth);
 const tasks = createTasks(config);
 const worker = createWorker(
   {

@@ -48,7 +48,8 @@ export const core: ProcessSpec = {
     const endpoints: Endpoint[] = [{ label: "core gRPC", host, port, address: hostPort(dialHost(host), port) }];
     if (config.connectListen) {
       const c = config.connectListen;
-      endpoints.push({ label: "core Connect/gRPC-Web", host: c.host, port: c.port, address: `http://${hostPort(dialHost(c.host), c.port)}` });
+      const scheme = config.coreAuth?.tls ? "https" : "http";
+      endpoints.push({ label: "core Connect/gRPC-Web", host: c.host, port: c.port, address: `${scheme}://${hostPort(dialHost(c.host), c.port)}` });
     }
     return endpoints;
   },

@@ -21,7 +21,7 @@ export interface TestCoreOptions {
 export interface TestCore {
   /** "127.0.0.1:PORT" of the native gRPC server. */
   grpcAddress: string;
-  /** "http://127.0.0.1:PORT" of the Connect (h2c) server. */
+  /** "http://127.0.0.1:PORT" of the Connect (h2c) server; https:// with ZAQAR_CORE_TLS_* set. */
   connectUrl: string;
   core: RunningCore;
   close(): Promise<void>;
@@ -44,7 +44,7 @@ export async function startCore(options: TestCoreOptions = {}): Promise<TestCore
   });
   return {
     grpcAddress: `127.0.0.1:${core.grpcPort}`,
-    connectUrl: `http://127.0.0.1:${core.connectPort}`,
+    connectUrl: `${config.coreAuth?.tls ? "https" : "http"}://127.0.0.1:${core.connectPort}`,
     core,
     close: () => core.close(),
   };

@@ -1,6 +1,7 @@
 /**
- * The same handlers served by connect-node over HTTP/2 (h2c): gRPC, gRPC-Web
- * and the Connect protocol, for clients that cannot speak native gRPC.
+ * The same handlers served by connect-node over HTTP/2: gRPC, gRPC-Web and
+ * the Connect protocol, for clients that cannot speak native gRPC. h2c, or
+ * TLS requiring a client certificate (mutual TLS) with ZAQAR_CORE_TLS_*.
  * Compression is off: this is an internal, loopback-class hop.
  */
 import * as http2 from "node:http2";
@@ -13,9 +14,11 @@ import type { OpName } from "../service/handler-types.ts";
 import type { NotificationHandlers } from "../service/notifications.ts";
 import type { PushService as Push } from "../service/push.ts";
 import type { Logger } from "pino";
+import type { CoreAuth } from "../../../common/core-auth.ts";
 import { createBatchExecutor, createOperationRunner } from "./batch.ts";
 import { createStreamSessions } from "./batch-stream.ts";
 import { connectExecuteStream } from "./connect-stream.ts";
+import { connectSecretGate, createSecretCheck } from "./core-auth.ts";
 import { contextFromHeaders, type Dispatcher } from "./dispatch.ts";
 import { toConnectError } from "./error-status.ts";
 import { connectWatchMessages, trackConnectWatches } from "./push-stream.ts";
@@ -26,7 +29,13 @@ export interface ConnectServer {
   close(): Promise<void>;
 }
 
-export function createConnectServer(dispatcher: Dispatcher, notifications: NotificationHandlers, push: Push, log: Logger): ConnectServer {
+export function createConnectServer(
+  dispatcher: Dispatcher,
+  notifications: NotificationHandlers,
+  push: Push,
+  log: Logger,
+  auth?: CoreAuth,
+): ConnectServer {
   const run = createOperationRunner(dispatcher);
   const execute = createBatchExecutor(run);
   const streams = createStreamSessions(run);
@@ -60,7 +69,12 @@ export function createConnectServer(dispatcher: Dispatcher, notifications: Notif
     });
     router.service(PushService, { watchMessages: connectWatchMessages(push, log) });
   };
-  const server = http2.createServer(connectNodeAdapter({ routes, acceptCompression: [] }));
+  const adapter = connectNodeAdapter({ routes, acceptCompression: [] });
+  const handler = auth?.secret ? connectSecretGate(createSecretCheck(auth.secret), log, adapter) : adapter;
+  const tls = auth?.tls;
+  const server: http2.Http2Server | http2.Http2SecureServer = tls
+    ? http2.createSecureServer({ cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: true, rejectUnauthorized: true }, handler)
+    : http2.createServer(handler);
   // http2 close() waits for open sessions, and clients keep theirs idle-open: track and close them.
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on("session", (session) => {

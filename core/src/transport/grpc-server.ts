@@ -15,9 +15,11 @@ import type { OpName } from "../service/handler-types.ts";
 import type { NotificationHandlers } from "../service/notifications.ts";
 import type { PushService as Push } from "../service/push.ts";
 import type { Logger } from "pino";
+import type { CoreAuth } from "../../../common/core-auth.ts";
 import { createBatchExecutor, createOperationRunner } from "./batch.ts";
 import { createStreamSessions, type StreamSessions } from "./batch-stream.ts";
 import { binaryCodec } from "./codecs.ts";
+import { createSecretCheck, grpcSecretInterceptor } from "./core-auth.ts";
 import { contextFromHeaders, type Dispatcher } from "./dispatch.ts";
 import { toGrpcError } from "./error-status.ts";
 import { grpcWatchMessages } from "./push-stream.ts";
@@ -105,11 +107,26 @@ export interface GrpcServer {
   close(): Promise<void>;
 }
 
-export function createGrpcServer(dispatcher: Dispatcher, notifications: NotificationHandlers, push: Push, log: Logger): GrpcServer {
+/** TLS requiring a client certificate signed by the CA (mutual TLS), or plain h2c. */
+function serverCredentials(auth: CoreAuth | undefined): grpc.ServerCredentials {
+  const tls = auth?.tls;
+  if (!tls) return grpc.ServerCredentials.createInsecure();
+  return grpc.ServerCredentials.createSsl(tls.ca, [{ private_key: tls.key, cert_chain: tls.cert }], true);
+}
+
+export function createGrpcServer(
+  dispatcher: Dispatcher,
+  notifications: NotificationHandlers,
+  push: Push,
+  log: Logger,
+  auth?: CoreAuth,
+): GrpcServer {
   const server = new grpc.Server({
     "grpc.max_receive_message_length": -1,
     "grpc.max_send_message_length": -1,
     "grpc.keepalive_permit_without_calls": 1,
+    // Installed only with a secret: without one, calls pay for no interceptor.
+    ...(auth?.secret ? { interceptors: [grpcSecretInterceptor(createSecretCheck(auth.secret), log)] } : {}),
   });
   for (const service of operationServices) {
     const impl: grpc.UntypedServiceImplementation = {};
@@ -142,7 +159,7 @@ export function createGrpcServer(dispatcher: Dispatcher, notifications: Notifica
   return {
     listen: (host, port) =>
       new Promise((resolve, reject) => {
-        server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
+        server.bindAsync(`${host}:${port}`, serverCredentials(auth), (err, bound) => {
           if (err) return reject(err);
           widenReceiveWindows(server);
           resolve(bound);

@@ -38,17 +38,26 @@ function drained(call: grpc.ServerWritableStream<unknown, unknown>, signal: Abor
   });
 }
 
+/** grpc-js's server call chain: interceptors (transport/core-auth.ts) wrap the base call that holds the stream. */
+interface CallLink {
+  readonly stream?: { close?: unknown };
+  readonly nextCall?: CallLink;
+}
+
 /**
  * Resets the call's HTTP/2 stream (the client sees CANCELLED). For shutdown
  * only, and only for a stream whose reader stopped reading: its status would
  * wait behind data flow control will not let through, holding the server's
  * shutdown up for its whole grace period. grpc-js has no public way to do
- * this; its call keeps the stream at `call.call.stream` (no interceptors
- * are installed). Should that change, this does nothing and the server's
- * forced shutdown ends the stream instead (the shutdown test then fails).
+ * this; its call keeps the stream at `call.call.stream`, or, with server
+ * interceptors, at the end of the `nextCall` chain from there. Should that
+ * change, this does nothing and the server's forced shutdown ends the stream
+ * instead (the shutdown tests then fail).
  */
 function resetStream(call: grpc.ServerWritableStream<unknown, unknown>): void {
-  const stream = (call as unknown as { call?: { stream?: { close?: unknown } } }).call?.stream;
+  let link = (call as unknown as { call?: CallLink }).call;
+  while (link !== undefined && link.stream === undefined) link = link.nextCall;
+  const stream = link?.stream;
   if (typeof stream?.close === "function") (stream.close as (code: number) => void).call(stream, h2.NGHTTP2_CANCEL);
 }
 
@@ -105,7 +114,7 @@ const WATCH_PATH = "/zaqar.v1.PushService/WatchMessages";
  * here. At shutdown (after PushService.close()) the ones still holding data
  * their reader does not take are reset; the others end with UNAVAILABLE.
  */
-export function trackConnectWatches(server: http2.Http2Server): { resetStuck(): void } {
+export function trackConnectWatches(server: http2.Http2Server | http2.Http2SecureServer): { resetStuck(): void } {
   const open = new Set<http2.ServerHttp2Stream>();
   server.on("stream", (stream, headers) => {
     if (headers[":path"] !== WATCH_PATH) return;
