@@ -6,8 +6,11 @@
  * and "%Y-%m-%dT%H:%M:%S".
  *
  * Process-neutral (the core's share handler and the edges' verifiers both
- * read expiries here, so they can never disagree); imports nothing of ours.
+ * read expiries here, so they can never disagree); imports nothing outside common/.
  */
+import { pyStrRepr } from "./python-repr.ts";
+
+export { pyStrRepr };
 
 export type Expiry =
   /** `ms`: the instant (Unix ms, fraction below the millisecond dropped); `text`: its "%Y-%m-%dT%H:%M:%S" in UTC. */
@@ -48,23 +51,6 @@ const ISO8601 = new RegExp(
     "(?<tz>Z|(?<tzsign>[-+])(?<tzhour>[0-9]{2}):?(?<tzminute>[0-9]{2})?)?)?)?)?\\n?$",
 );
 
-/** Python's repr() of a str, for "Unable to parse date string '...'". */
-export function pyStrRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const c = ch.codePointAt(0) as number;
-    if (ch === "\\") out += "\\\\";
-    else if (ch === quote) out += `\\${quote}`;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (c < 0x20 || (c >= 0x7f && c <= 0xa0) || c === 0xad) out += `\\x${c.toString(16).padStart(2, "0")}`;
-    else if (c >= 0xd800 && c <= 0xdfff) out += `\\u${c.toString(16)}`; // a lone surrogate
-    else out += ch;
-  }
-  return out + quote;
-}
 
 /** Python's repr() of a datetime.timedelta of whole seconds. */
 function timedeltaRepr(totalSeconds: number): string {

@@ -5,6 +5,7 @@
  * are spliced in as is, never parsed; only strings the edge produces itself
  * (ids, hrefs) are escaped, with JSON.stringify.
  */
+import { pyFiniteFloatRepr } from "../../common/python-repr.ts";
 import type { Message } from "../../proto/gen/zaqar/v1/message_types_pb.ts";
 import { encodeValue, toQueryString } from "./http/query.ts";
 
@@ -75,22 +76,11 @@ export function setPair(
   pairs.push([name, value]);
 }
 
-/** Python's repr() of a float (shortest round-trip digits, exponent past 1e16 or below 1e-4). */
+/** A float as Python's json.dumps writes it (its repr; NaN and Infinity spelled as JSON extensions). */
 export function pyFloat(x: number): string {
   if (Number.isNaN(x)) return "NaN";
   if (!Number.isFinite(x)) return x > 0 ? "Infinity" : "-Infinity";
-  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
-  const [mantissa, expText] = x.toExponential().split("e") as [string, string];
-  const exp = Number(expText);
-  const digits = mantissa.replace("-", "").replace(".", "");
-  const sign = x < 0 ? "-" : "";
-  if (exp < -4 || exp >= 16) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    return `${sign}${m}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
-  }
-  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
-  if (digits.length <= exp + 1) return `${sign}${digits}${"0".repeat(exp + 1 - digits.length)}.0`;
-  return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+  return pyFiniteFloatRepr(x);
 }
 
 

@@ -4,7 +4,10 @@
  * Zaqar (Python) rejects a document that is not an object or array as
  * unparseable, and rejects integers outside signed 64-bit anywhere in it.
  */
+import { pyStrRepr } from "../../../common/python-repr.ts";
 import { ZaqarError } from "../errors.ts";
+
+export { pyStrRepr };
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -102,22 +105,6 @@ export function pyIntValue(value: number | boolean): number {
   return typeof value === "boolean" ? (value ? 1 : 0) : value;
 }
 
-/** Python's repr() of a str (as in "No messages with IDs: ['a', 'b'] ..."). */
-export function pyStrRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const c = ch.codePointAt(0) as number;
-    if (ch === "\\") out += "\\\\";
-    else if (ch === quote) out += `\\${quote}`;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (c < 0x20 || (c >= 0x7f && c <= 0xa0) || c === 0xad) out += `\\x${c.toString(16).padStart(2, "0")}`;
-    else out += ch;
-  }
-  return out + quote;
-}
 
 /** Python's repr of a list of strings, e.g. ['a', 'b'] (Zaqar puts it in some error texts). */
 export const pyListRepr = (items: readonly string[]): string => `[${items.map(pyStrRepr).join(", ")}]`;

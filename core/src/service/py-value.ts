@@ -10,6 +10,9 @@
  * bigints, floats numbers, objects Maps in Python dict order (a repeated key
  * keeps its first position and takes its last value).
  */
+import { pyFiniteFloatRepr, pyStrRepr } from "../../../common/python-repr.ts";
+
+export { pyStrRepr };
 
 export type PyValue = null | boolean | string | PyInt | PyFloat | PyValue[] | PyDict;
 export interface PyInt {
@@ -160,43 +163,13 @@ export function parsePyJson(bytes: Uint8Array): PyValue[] | PyDict | null {
   }
 }
 
-/** Python's repr() of a float: shortest round-trip digits, exponent from 1e16 and below 1e-4. */
+/** Python's repr() of a float. */
 export function pyFloatRepr(x: number): string {
   if (Number.isNaN(x)) return "nan";
   if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
-  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
-  const [mantissa, expText] = x.toExponential().split("e") as [string, string];
-  const exp = Number(expText);
-  const digits = mantissa.replace("-", "").replace(".", "");
-  const sign = x < 0 ? "-" : "";
-  if (exp < -4 || exp >= 16) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    return `${sign}${m}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
-  }
-  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
-  if (digits.length <= exp + 1) return `${sign}${digits}${"0".repeat(exp + 1 - digits.length)}.0`;
-  return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+  return pyFiniteFloatRepr(x);
 }
 
-/** What str.isprintable() rejects (Python escapes these in a repr): Cc, Cf, Cs, Co, Cn, Zl, Zp, and Zs but the space. */
-const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]|[^\P{Zs} ]/u;
-const REPR_ESCAPES: Readonly<Record<string, string>> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-
-/** Python's repr() of a str: single quotes unless it holds ' and no ", non-printable characters escaped. */
-export function pyStrRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) as number;
-    if (ch === quote) out += `\\${quote}`;
-    else if (REPR_ESCAPES[ch] !== undefined) out += REPR_ESCAPES[ch];
-    else if (NON_PRINTABLE.test(ch)) {
-      const hex = cp.toString(16);
-      out += cp < 0x100 ? `\\x${hex.padStart(2, "0")}` : cp < 0x10000 ? `\\u${hex.padStart(4, "0")}` : `\\U${hex.padStart(8, "0")}`;
-    } else out += ch;
-  }
-  return out + quote;
-}
 
 /** Python's repr() of the value. */
 export function pyRepr(v: PyValue): string {

@@ -20,7 +20,8 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { formatExpires, parseExpires, pySorted, urlSignature } from "../../../common/signed-url.ts";
-import { integerExpiresText, pyStrRepr } from "../../../common/signed-url-expires.ts";
+import { pyStrRepr } from "../../../common/python-repr.ts";
+import { integerExpiresText } from "../../../common/signed-url-expires.ts";
 import { ShareQueueResponseSchema } from "../../../proto/gen/zaqar/v1/queue_pb.js";
 import { ZaqarError } from "../errors.ts";
 import type { ServiceDeps } from "./deps.ts";
