@@ -25,6 +25,12 @@ export interface BenchConfig {
   readonly wsProcs: number;
   /** BENCH_WRK_THREADS: wrk threads. Default 1 (leaves the second core to the service). */
   readonly wrkThreads: number;
+  /**
+   * BENCH_AUTH_UNCACHED_CONCURRENCY: requests in flight in auth-uncached and its
+   * baseline auth-none. Default 1: each request then waits for exactly one
+   * validation; more only queue at Keystone's single uWSGI thread.
+   */
+  readonly authUncachedConcurrency: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
@@ -49,6 +55,7 @@ export function readBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     wrkThreads: int(env, "BENCH_WRK_THREADS", 1, 1),
     wsConnections: int(env, "BENCH_WS_CONNECTIONS", 4, 1),
     wsProcs: int(env, "BENCH_WS_PROCS", 1, 1),
+    authUncachedConcurrency: int(env, "BENCH_AUTH_UNCACHED_CONCURRENCY", 1, 1),
   });
 }
 

@@ -20,6 +20,27 @@ export interface Child {
 const live = new Set<Child>();
 const TAIL_LINES = 40;
 
+/**
+ * Something the bench started that is not its child (a daemon, such as the
+ * bench's Keystone, whose uWSGI detaches): `stop` when the bench ends or is
+ * interrupted, `kill` (synchronous) if it exits without stopping it.
+ */
+export interface External {
+  stop(): Promise<void>;
+  kill(): void;
+}
+
+const externals = new Set<External>();
+
+/** Tracks a daemon until it is stopped; returns the function that stops it (and untracks it). */
+export function trackExternal(external: External): () => Promise<void> {
+  externals.add(external);
+  return async () => {
+    if (!externals.delete(external)) return;
+    await external.stop();
+  };
+}
+
 export interface SpawnOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Collect stdout (default) or hand it to `onStdout` as it comes. */
@@ -67,9 +88,11 @@ export function spawnChild(name: string, command: string, args: readonly string[
   return child;
 }
 
-/** Stops every child still running (in reverse start order). */
+/** Stops every child still running (in reverse start order), and every tracked daemon. */
 export async function stopAll(): Promise<void> {
-  await Promise.all([...live].reverse().map((c) => c.stop()));
+  const daemons = [...externals];
+  externals.clear();
+  await Promise.all([...[...live].reverse().map((c) => c.stop()), ...daemons.map((d) => d.stop().catch(() => undefined))]);
 }
 
 /** Makes sure no child outlives the bench, whatever ends it. */
@@ -85,6 +108,7 @@ export function installCleanup(): void {
   process.on("SIGTERM", () => bail("terminated", 143));
   process.on("exit", () => {
     for (const c of live) c.proc.kill("SIGKILL");
+    for (const d of externals) d.kill();
   });
 }
 

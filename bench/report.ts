@@ -26,7 +26,12 @@ const LABELS: Record<string, string> = {
   "ws-consume": "WebSocket consume",
   "grpc-produce": "gRPC produce",
   "grpc-consume": "gRPC consume (Node client)",
+  "auth-cached": "REST produce, Keystone cache",
+  "auth-none": "REST post, no auth (low c)",
+  "auth-uncached": "REST post, Keystone no cache",
 };
+/** The auth rows' REST column: the same request without auth, same run. */
+const AUTH_BASE: Record<string, string> = { "auth-cached": "rest-produce", "auth-uncached": "auth-none" };
 export const ORDER = Object.keys(LABELS);
 
 const num = (n: number) => Math.round(n).toLocaleString("en-US");
@@ -63,7 +68,8 @@ export function evaluateTargets(results: Map<string, ScenarioResult>): Target[] 
   ];
 }
 
-export function printReport(results: Map<string, ScenarioResult>, targets: readonly Target[]): void {
+/** `info`: lines printed under the targets without PASS/FAIL (the auth overhead). */
+export function printReport(results: Map<string, ScenarioResult>, targets: readonly Target[], info: readonly string[] = []): void {
   const head = ["scenario", "msgs/s", "p50 ms", "p99 ms", "storage ceil", "ratio", "edge ceil", "ratio", "REST", "ratio"];
   const widths = [28, 9, 7, 8, 13, 6, 10, 6, 9, 6];
   const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i] as number, i > 0)).join("  ");
@@ -75,8 +81,11 @@ export function printReport(results: Map<string, ScenarioResult>, targets: reado
     const storage = service ? results.get(`storage-${r.kind}`) : undefined;
     const edge = r.via === "rest" ? results.get(`bare-${r.kind}`) : undefined;
     // WebSocket beside the same run's REST figure for the same workload.
-    const rest = r.via === "ws" ? results.get(`rest-${r.kind}`) : undefined;
+    const rest = r.via === "ws" ? results.get(`rest-${r.kind}`) : AUTH_BASE[id] ? results.get(AUTH_BASE[id] as string) : undefined;
     console.log(line([LABELS[id] ?? id, num(r.msgsPerSec), String(r.p50Ms), String(r.p99Ms), ...ratio(r, storage), ...ratio(r, edge), ...ratio(r, rest)]));
+  }
+  if (ORDER.some((id) => id.startsWith("auth-") && results.has(id))) {
+    console.log("(Keystone rows: the REST column is the same request without auth: REST produce for the cached edge, the low-c post for the uncached one)");
   }
 
   console.log(
@@ -92,6 +101,9 @@ export function printReport(results: Map<string, ScenarioResult>, targets: reado
     console.log(`  ${pad(LABELS[id] ?? id, 28)} ${r.client}; ${num(r.requests)} requests in ${r.durationS} s`);
     console.log(`  ${" ".repeat(28)} cpu %: ${cpu}`);
     console.log(`  ${" ".repeat(28)} µs/msg: ${per} (CPU bound ${bound} msgs/s)`);
+    if (r.via === "auth" || (id === "rest-produce" && results.has("auth-cached"))) {
+      console.log(`  ${" ".repeat(28)} µs/request: ${Object.entries(r.cpuUsPerRequest).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    }
   }
 
   const warnings = ORDER.flatMap((id) => (results.get(id)?.warnings ?? []).map((w) => `  ${LABELS[id]}: ${w}`));
@@ -99,6 +111,7 @@ export function printReport(results: Map<string, ScenarioResult>, targets: reado
 
   console.log("\ntargets (2-core machine, client included):");
   for (const t of targets) console.log(`  ${pad(t.status, 7)} ${pad(t.name, 44)} ${t.value}`);
+  for (const i of info) console.log(`  ${pad("info", 7)} ${i}`);
   console.log(
     "\nfor scale (issue, measured with wrk): Zaqar 15 did ~2,650 produce / ~550 consume msgs/s (post p99 113 ms);" +
       "\na do-nothing Node HTTP server ~68,000 / ~7,200. The ceilings above are this run's own.",

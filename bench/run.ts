@@ -12,6 +12,10 @@
  * Then the notification scenario: webhook deliveries/s for 1,000 messages
  * posted to a queue with 10 webhook subscriptions (notify.ts).
  *
+ * The auth scenarios (auth.ts) start a private Keystone with the stack and,
+ * after the REST scenarios, measure REST requests through edges that validate
+ * Keystone tokens, cached and uncached, beside the same requests with no auth.
+ *
  * BENCH_DURATION=3 for a smoke check; BENCH_ONLY=rest,grpc-produce,notify to pick
  * scenarios; BENCH_PROFILE=1 to profile core and edge (see config.ts).
  */
@@ -19,11 +23,14 @@ import { randomUUID } from "node:crypto";
 import { loadavg, cpus } from "node:os";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { authCached, authUncached, prepareAuth, type AuthSetup } from "./auth.ts";
+import { authInfo, printAuth, summariseAuth, type AuthSummary } from "./auth-report.ts";
 import { openBacklog } from "./backlog.ts";
 import { checkGrpc, checkRest } from "./checks.ts";
 import { readBenchConfig, readBenchCoreAuth } from "./config.ts";
 import { cpuUse, machineCpu, snapshot } from "./cpu.ts";
 import { postDocument } from "./payload.ts";
+import { startKeystone, type KeystoneStart, type Validations } from "./keystone.ts";
 import { installCleanup } from "./procs.ts";
 import { notifyScenario, type NotifyResult } from "./notify.ts";
 import { pushScenario, type PushResult } from "./push.ts";
@@ -50,7 +57,11 @@ const documentFile = `${outDir}/post-${runId}.json`;
 writeFileSync(documentFile, document);
 const profileDir = cfg.profile ? `${outDir}/prof-${runId}` : null;
 
-const selected = (id: string) => cfg.only === null || cfg.only.has(id) || cfg.only.has(id.split("-")[0] as string);
+const chosen = (id: string) => cfg.only === null || cfg.only.has(id) || cfg.only.has(id.split("-")[0] as string);
+// The auth scenarios bring their baselines: rest-produce for auth-cached, auth-none for auth-uncached.
+const selected = (id: string) =>
+  chosen(id) || (id === "rest-produce" && chosen("auth-cached")) || (id === "auth-none" && chosen("auth-uncached"));
+const authWanted = selected("auth-cached") || selected("auth-uncached");
 const log = (msg: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
 
 console.log(
@@ -64,24 +75,41 @@ await new Promise((r) => setTimeout(r, 1000));
 const idle1 = machineCpu();
 const busyBefore = Math.round(((idle1.busy - idle0.busy) / (idle1.total - idle0.total)) * cpus().length * 100);
 console.log(`machine busy before start: ${busyBefore}% of ${cpus().length * 100}% (other tenants; ratios to same-run baselines absorb part of that noise)`);
+// Keystone starts (~10 s of Python start-up) beside the stack, before anything is measured; idle until the auth scenarios.
+const keystoneDir = `${outDir}/scratch-${runId}-keystone`;
+const keystoneStart: Promise<KeystoneStart> | null = authWanted
+  ? startKeystone(keystoneDir).catch((err: unknown) => ({ ok: false, missing: false, reason: String(err instanceof Error ? err.message : err) }) as const)
+  : null;
 const stack = await startStack({ profileDir });
 log(`stack up: redis ${stack.redis.url}, core ${stack.coreAddress}, edge ${stack.edgeUrl}, edge-ws ${stack.wsUrl}, bare ${stack.bareUrl}`);
 const backlog = await openBacklog(stack.redis.url);
+// Keystone's start-up is Python imports and sqlite work on both cores: nothing is measured until it is over.
+if (keystoneStart) {
+  const k = await keystoneStart;
+  log(k.ok ? `Keystone up at ${k.keystone.url} (started in ${k.startS} s)` : "Keystone did not start (the auth scenarios will say why)");
+}
 const results = new Map<string, ScenarioResult>();
 const ctx: BenchContext = {
   cfg, stack, backlog, project: `bench-${runId}`, document, documentFile, scratch: `${outDir}/scratch-${runId}`, results,
-  async timed(load) {
-    const before = snapshot(stack.pids);
+  async timed(load, pids = stack.pids) {
+    const before = snapshot(pids);
     const startUs = nowUs();
     const value = await load();
     const window = { startUs, endUs: nowUs() };
-    return [value, { cpu: cpuUse(before, snapshot(stack.pids)), window }];
+    return [value, { cpu: cpuUse(before, snapshot(pids)), window }];
   },
 };
 const warm = Math.min(2, cfg.durationS);
 let failure: unknown = null;
 let notify: NotifyResult | null = null;
 let push: PushResult | null = null;
+let auth: AuthSetup | null = null;
+let authNotRun: string | undefined;
+/** An auth scenario that failed (not a missing package): reported, the other scenarios still run, the bench exits 1. */
+let authFailure: unknown = null;
+let keystoneInfo: AuthSummary["keystone"];
+/** Keystone validations counted per auth scenario (kept after the set-up is stopped). */
+let authValidations: ReadonlyMap<string, Validations> = new Map();
 
 async function measure(id: string, run: () => Promise<ScenarioResult>): Promise<void> {
   if (!selected(id)) return;
@@ -116,6 +144,32 @@ try {
     await measure("rest-produce", () => s.httpProduce(ctx, "rest", q));
     await measure("rest-consume", () => s.httpConsume(ctx, "rest", q));
     await backlog.flush();
+  }
+  if (keystoneStart) {
+    const started = await keystoneStart;
+    if (!started.ok) {
+      authNotRun = started.missing
+        ? `Debian's keystone package is missing and this is not root; scripts/keystone.sh says:\n${started.reason}`
+        : `Keystone did not start:\n${started.reason}`;
+      if (!started.missing) authFailure = new Error(authNotRun);
+      log(`auth scenarios not run: ${authNotRun.split("\n")[0]}`);
+    } else {
+      keystoneInfo = { url: started.keystone.url, startS: started.startS };
+      try {
+        auth = await prepareAuth(ctx, started.keystone, runId, log, profileDir);
+        const setup = auth;
+        authValidations = setup.validations;
+        await measure("auth-cached", () => authCached(ctx, setup, `auth-cached-${runId}`));
+        await measure("auth-none", () => authUncached(ctx, setup, "none", `auth-none-${runId}`));
+        await measure("auth-uncached", () => authUncached(ctx, setup, "uncached", `auth-uncached-${runId}`));
+      } catch (err) {
+        authFailure = err;
+        log(`auth scenarios failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      await auth?.stop();
+      auth = null;
+      await backlog.flush();
+    }
   }
   if (any("ws")) {
     // A real client reads every answer, so no separate check: warm up the JIT, then measure.
@@ -154,16 +208,29 @@ try {
 } catch (err) {
   failure = err;
 } finally {
+  // Set while the auth scenarios run: an error in them must not leave their edges behind.
+  await (auth as AuthSetup | null)?.stop().catch(() => undefined);
   await backlog.close().catch(() => undefined);
   await stack.stop();
   rmSync(documentFile, { force: true });
+  if (keystoneStart) {
+    const started = await keystoneStart;
+    if (started.ok) await started.keystone.stop().catch((err: unknown) => console.error(`stopping Keystone: ${String(err)}`));
+    // Its logs stay for a look when something went wrong.
+    if (authFailure === null && failure === null) rmSync(keystoneDir, { recursive: true, force: true });
+    else console.error(`Keystone's directory (config, logs) kept: ${keystoneDir}`);
+  }
 }
 log("stack stopped");
 
 const targets = evaluateTargets(results);
-printReport(results, targets);
+const authSummary: AuthSummary | null = keystoneStart
+  ? { ...summariseAuth(results, authValidations, cfg.authUncachedConcurrency, keystoneInfo), ...(authNotRun !== undefined ? { notRun: authNotRun } : {}) }
+  : null;
+printReport(results, targets, authSummary ? authInfo(authSummary) : []);
 if (push) printPush(push, results.get("rest-produce"));
 if (notify) printNotify(notify, results.get("rest-produce"));
+if (authSummary) printAuth(authSummary, results);
 
 // Per service scenario, the core's (and for REST the edge's) share of the whole-run profile.
 const profiles: Record<string, ProfileSummary> = {};
@@ -172,11 +239,15 @@ if (profileDir) {
     core: mainThreadProfile(`${profileDir}/core`),
     edge: mainThreadProfile(`${profileDir}/edge`),
     "edge-ws": mainThreadProfile(`${profileDir}/edge-ws`),
+    "edge-keystone-cached": mainThreadProfile(`${profileDir}/edge-keystone-cached`),
+    "edge-keystone-uncached": mainThreadProfile(`${profileDir}/edge-keystone-uncached`),
   };
   const procsOf = { rest: ["edge", "core"], ws: ["edge-ws", "core"], grpc: ["core"] } as const;
+  // The auth rows: the edge that was under load (auth-none: the stack's).
+  const authProcs = { "auth-cached": ["edge-keystone-cached", "core"], "auth-uncached": ["edge-keystone-uncached", "core"], "auth-none": ["edge", "core"] } as const;
   for (const r of results.values()) {
-    if (r.via !== "rest" && r.via !== "grpc" && r.via !== "ws") continue;
-    for (const proc of procsOf[r.via]) {
+    const procs = r.via === "auth" ? authProcs[r.id as keyof typeof authProcs] : r.via === "storage" || r.via === "bare" ? undefined : procsOf[r.via];
+    for (const proc of procs ?? []) {
       const file = files[proc];
       if (!file) continue;
       const summary = summariseProfile(file, r.window);
@@ -194,12 +265,16 @@ writeJson(`${outDir}/last.json`, {
   results: Object.fromEntries(results),
   ...(push ? { push } : {}),
   ...(notify ? { notify } : {}),
+  ...(authSummary ? { auth: authSummary } : {}),
   targets,
   ...(profileDir ? { profiles } : {}),
   ...(failure ? { error: String(failure instanceof Error ? failure.stack : failure) } : {}),
+  ...(authFailure ? { authError: String(authFailure instanceof Error ? authFailure.stack : authFailure) } : {}),
 });
 console.log(`\nwhole run ${elapsedS} s; results in .bench/last.json`);
+if (authFailure) console.error("\nauth scenarios failed:", authFailure instanceof Error ? authFailure.message : authFailure);
 if (failure) {
   console.error("\nbench failed:", failure instanceof Error ? failure.message : failure);
   process.exit(1);
 }
+if (authFailure) process.exit(1);

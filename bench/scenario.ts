@@ -5,11 +5,12 @@ import type { CpuUse } from "./cpu.ts";
 import type { Window } from "./profile.ts";
 import type { Stack } from "./stack.ts";
 
-export type Via = "storage" | "bare" | "rest" | "grpc" | "ws";
+/** `auth`: REST through an edge with Keystone auth, or the same request with none at the same concurrency (auth.ts). */
+export type Via = "storage" | "bare" | "rest" | "grpc" | "ws" | "auth";
 export type Kind = "produce" | "consume";
 
 export interface ScenarioResult {
-  /** `<via>-<kind>`, e.g. "rest-produce". */
+  /** `<via>-<kind>`, e.g. "rest-produce"; the auth scenarios: auth-cached, auth-uncached, auth-none. */
   readonly id: string;
   readonly via: Via;
   readonly kind: Kind;
@@ -33,6 +34,8 @@ export interface ScenarioResult {
    * tenants than msgs/s, and 2e6 / total is what 2 cores could do at best.
    */
   readonly cpuUsPerMsg: Record<string, number>;
+  /** The same per request (one decimal): what the auth scenarios compare. */
+  readonly cpuUsPerRequest: Record<string, number>;
   /** When the load ran, in µs of the monotonic clock (to cut its part out of whole-run CPU profiles). */
   readonly window: Window;
   readonly warnings: string[];
@@ -51,8 +54,11 @@ export interface BenchContext {
   readonly scratch: string;
   /** Results so far, by id (consume runs size their backlog from earlier figures). */
   readonly results: Map<string, ScenarioResult>;
-  /** Runs the load itself, recording CPU use and the time window (preparation stays outside). */
-  timed<T>(load: () => Promise<T>): Promise<[T, Usage]>;
+  /**
+   * Runs the load itself, recording CPU use and the time window (preparation stays outside).
+   * `pids`: the processes to account for, when not the stack's (e.g. another edge under load, Keystone).
+   */
+  timed<T>(load: () => Promise<T>, pids?: Record<string, number>): Promise<[T, Usage]>;
 }
 
 export interface Usage {

@@ -5,7 +5,7 @@
  * service scenarios are cross-checked against the queue's real message count.
  */
 import { runH2load } from "./h2load-run.ts";
-import { cpuPercent, cpuPerMessage } from "./cpu.ts";
+import { cpuPercent, cpuPerMessage, cpuPerRequest } from "./cpu.ts";
 import { runNodeClient, type NodeClientResult } from "./node-run.ts";
 import { CLAIM_BODY, CLIENT_ID, MESSAGES_PER_POST } from "./payload.ts";
 import { ms, type BenchContext, type ScenarioResult, type Usage, type Via } from "./scenario.ts";
@@ -232,7 +232,7 @@ function consumeWarnings(errors: number, first: string | null, empty: number, fi
   return w;
 }
 
-function wrkLabel(ctx: BenchContext): string {
+export function wrkLabel(ctx: BenchContext): string {
   return `wrk -t${ctx.cfg.wrkThreads} -c${ctx.cfg.concurrency} (Lua)`;
 }
 
@@ -244,7 +244,9 @@ const fromNode = (r: NodeClientResult) => ({
   messages: r.messages, elapsedUs: r.elapsedUs, p50Us: r.p50Us, p99Us: r.p99Us, requests: r.requests, errors: r.errors,
 });
 
-interface Measured {
+export interface Measured {
+  /** Default `<via>-<kind>`. */
+  readonly id?: string;
   readonly via: Via;
   readonly kind: "produce" | "consume";
   readonly client: string;
@@ -260,15 +262,16 @@ interface Measured {
   readonly storageMessages?: number | undefined;
 }
 
-function result(m: Measured): ScenarioResult {
+export function result(m: Measured): ScenarioResult {
   const durationS = m.elapsedUs / 1e6;
   return {
-    id: `${m.via}-${m.kind}`, via: m.via, kind: m.kind, client: m.client,
+    id: m.id ?? `${m.via}-${m.kind}`, via: m.via, kind: m.kind, client: m.client,
     msgsPerSec: Math.round(m.messages / durationS),
     p50Ms: ms(m.p50Us), p99Ms: ms(m.p99Us),
     requests: m.requests, errors: m.errors, messages: m.messages, durationS: Math.round(durationS * 100) / 100,
     ...(m.storageMessages === undefined ? {} : { storageMessages: m.storageMessages }),
-    cpu: cpuPercent(m.usage.cpu), cpuUsPerMsg: cpuPerMessage(m.usage.cpu, m.messages), window: m.usage.window,
+    cpu: cpuPercent(m.usage.cpu), cpuUsPerMsg: cpuPerMessage(m.usage.cpu, m.messages),
+    cpuUsPerRequest: cpuPerRequest(m.usage.cpu, m.requests), window: m.usage.window,
     warnings: m.warnings, raw: m.raw,
   };
 }

@@ -36,6 +36,24 @@ function node(name: string, script: string, env: NodeJS.ProcessEnv, profileDir: 
   return spawnChild(name, process.execPath, [...flags, "--import", "tsx", `${root}${script}`, ...args], { env: { ...process.env, ...env } });
 }
 
+/**
+ * One more REST edge on the stack's core (the auth scenarios' Keystone edges),
+ * with the stack's settings plus `env`; stopped by the caller (or with every
+ * other child at exit). Resolves once it listens.
+ */
+export async function startExtraRestEdge(stack: Stack, name: string, env: NodeJS.ProcessEnv, profileDir: string | null): Promise<{ child: Child; url: string }> {
+  const port = await freePort();
+  const child = node(name, "edge-rest/src/main.ts", {
+    ZAQAR_LOG_LEVEL: "warn",
+    NODE_ENV: "production",
+    ...env,
+    ZAQAR_REST_LISTEN: `127.0.0.1:${port}`,
+    ZAQAR_CORE_URL: stack.coreAddress,
+  }, profileDir ? `${profileDir}/${name}` : null);
+  await waitForPort(child, port);
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
 export async function startStack(options: { readonly profileDir: string | null }): Promise<Stack> {
   const redis = await startRedis();
   const [corePort, edgePort, wsPort, barePort] = [await freePort(), await freePort(), await freePort(), await freePort()];

@@ -21,10 +21,12 @@ export interface WrkSummary {
   readonly empty_min?: number;
   readonly deleted?: number;
   readonly unsent_deletes?: number;
+  /** auth.lua only: answers with the expected status (bad and bad_status above count the others). */
+  readonly ok?: number;
 }
 
 export interface WrkRun {
-  readonly script: "produce" | "consume";
+  readonly script: "produce" | "consume" | "auth";
   readonly url: string;
   readonly scriptArgs: readonly string[];
   readonly durationS: number;
