@@ -68,6 +68,13 @@ export interface KeystoneSettings {
 export interface TokenValidator {
   /** The token's identity, or null when Keystone says it is not valid (unknown, altered, expired, revoked) or it has no project scope. Throws KeystoneUnavailable. */
   validate(token: string): Promise<Identity | null>;
+  /**
+   * What the cache already knows, without asking Keystone: the identity, null
+   * for a token known invalid (or one that can never be valid), undefined when
+   * only Keystone can tell (then call validate). Lets a caller keep its common
+   * path synchronous.
+   */
+  cached(token: string): Identity | null | undefined;
   /** Drops the caches and aborts requests in flight (they reject with KeystoneUnavailable); validate then always throws. */
   close(): void;
 }
@@ -134,15 +141,30 @@ export function createKeystoneValidator(
     else invalid.set(key, true, at + Math.min(settings.cacheTtlMs, INVALID_CACHE_MS), at);
   }
 
+  const keyOf = (token: string): string => createHash("sha256").update(token).digest("base64");
+
+  /** The cache's answer for a token and its key (cached() without the closed check). */
+  function known(token: string, key: string): Identity | null | undefined {
+    const at = now();
+    const identity = valid.get(key, at);
+    if (identity !== undefined) return identity;
+    return invalid.get(key, at) !== undefined ? null : undefined;
+  }
+
+  const malformed = (token: string): boolean => token.length > MAX_TOKEN_LENGTH || !TOKEN_SYNTAX.test(token);
+
   return {
+    cached(token) {
+      if (closing.signal.aborted) return undefined; // validate() says why
+      if (malformed(token)) return null;
+      return known(token, keyOf(token));
+    },
     validate(token) {
       if (closing.signal.aborted) return Promise.reject(new KeystoneUnavailable("the token validator is closed"));
-      if (token.length > MAX_TOKEN_LENGTH || !TOKEN_SYNTAX.test(token)) return Promise.resolve(null);
-      const key = createHash("sha256").update(token).digest("base64");
-      const at = now();
-      const cached = valid.get(key, at);
+      if (malformed(token)) return Promise.resolve(null);
+      const key = keyOf(token);
+      const cached = known(token, key);
       if (cached !== undefined) return Promise.resolve(cached);
-      if (invalid.get(key, at) !== undefined) return Promise.resolve(null);
       const shared = inflight.get(key);
       if (shared !== undefined) return shared;
 

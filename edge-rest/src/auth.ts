@@ -13,7 +13,7 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { AuthConfig } from "../../common/auth/config.ts";
-import { KeystoneUnavailable, type TokenValidator } from "../../common/auth/keystone.ts";
+import { KeystoneUnavailable, type Identity, type TokenValidator } from "../../common/auth/keystone.ts";
 import { signedHttpRequest, verifySignedRequest } from "../../common/signed-url.ts";
 import { notFound, type HttpError } from "./errors.ts";
 
@@ -55,11 +55,21 @@ export function createRestAuth(config: AuthConfig, validator: TokenValidator | u
   const unauthorized: Identification = { ok: false, raw: keystoneReject(401, url) };
   const unavailable: Identification = { ok: false, raw: keystoneReject(503, url) };
 
+  // One answer per cached identity, so a cache hit allocates nothing.
+  const answers = new WeakMap<Identity, Identification>();
+  function answerFor(identity: Identity | null): Identification {
+    if (identity === null) return unauthorized;
+    let answer = answers.get(identity);
+    if (answer === undefined) {
+      answer = { ok: true, projectId: identity.projectId, roles: [...identity.roles] };
+      answers.set(identity, answer);
+    }
+    return answer;
+  }
+
   async function byToken(token: string): Promise<Identification> {
     try {
-      const identity = await (validator as TokenValidator).validate(token);
-      if (identity === null) return unauthorized;
-      return { ok: true, projectId: identity.projectId, roles: [...identity.roles] };
+      return answerFor(await (validator as TokenValidator).validate(token));
     } catch (err) {
       if (err instanceof KeystoneUnavailable) return unavailable;
       throw err;
@@ -76,7 +86,9 @@ export function createRestAuth(config: AuthConfig, validator: TokenValidator | u
       if (keystone === undefined || path === "/") return PASS;
       const token = headers["x-auth-token"];
       if (typeof token !== "string" || token === "") return unauthorized;
-      return byToken(token);
+      // A cached validation answers at once; only a token the cache does not know waits for Keystone.
+      const known = (validator as TokenValidator).cached(token);
+      return known === undefined ? byToken(token) : answerFor(known);
     },
   };
 }

@@ -303,3 +303,18 @@ test("the validator reaches Keystone through the test run's URL with a trailing 
   const tenant = await createTenant();
   t.is((await validator.validate((await issueToken(tenant)).token))?.projectId, tenant.projectId);
 });
+
+test("cached() answers only what the cache knows, without asking Keystone", async (t) => {
+  const { validator, proxy } = await setup(t);
+  const { token } = await issueToken(await createTenant());
+  t.is(validator.cached(token), undefined, "not asked yet");
+  t.is(validator.cached("x".repeat(9000)), null, "can never be valid");
+  const identity = await validator.validate(token);
+  t.truthy(identity);
+  t.is(validator.cached(token), identity);
+  t.is(await validator.validate("garbage-token"), null);
+  t.is(validator.cached("garbage-token"), null);
+  t.is(proxy.count(VALIDATE), 2, "cached() itself never asks");
+  validator.close();
+  t.is(validator.cached(token), undefined, "closed: validate() says why");
+});
