@@ -1,9 +1,11 @@
 /**
- * The load client of WebSocket produce: the native one (clients/ws-load.c,
- * libwebsockets, built on demand) unless BENCH_WS_CLIENT=node asks for the
- * Node client (clients/ws.ts), or the native one cannot be built, which is
- * said once with the install command. Runs the native client and returns its
- * summary in the Node clients' shape.
+ * The load client of WebSocket produce: clients/ws-load.cpp (websocketpp,
+ * the cheapest per request) by default, clients/ws-load.c (libwebsockets) or
+ * the Node client (clients/ws.ts) when BENCH_WS_CLIENT asks. The native ones
+ * are built on demand; one that cannot be built falls back to the Node
+ * client, which is said once with the install command. Runs a native client and returns its summary
+ * in the Node clients' shape (both native clients take the same arguments and
+ * print the same result).
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -12,27 +14,39 @@ import { createLatencyRecorder } from "./latency.ts";
 import type { NodeClientResult } from "./node-run.ts";
 import { CLIENT_ID } from "./payload.ts";
 import { runToEnd } from "./procs.ts";
-import { buildWsLoad } from "./tools.ts";
+import { buildWsLoad, buildWsLoadCpp, type WsLoadBuild } from "./tools.ts";
 
-/** Which client drives ws-produce: the native one when it builds, or Node (with the reason when not asked for). */
-export type WsProduceClient = { readonly kind: "native"; readonly binary: string } | { readonly kind: "node"; readonly fallback: string | null };
+/**
+ * Which client drives ws-produce: a native one when it builds (`label` names
+ * it for the report), or Node (with the reason when a native one was asked for).
+ */
+export type WsProduceClient =
+  | { readonly kind: "native"; readonly binary: string; readonly label: string }
+  | { readonly kind: "node"; readonly fallback: string | null };
+
+const NATIVE: Record<string, { readonly source: string; readonly label: string; readonly build: (outDir: string) => WsLoadBuild }> = {
+  cpp: { source: "clients/ws-load.cpp", label: "ws-load-cpp (C++, websocketpp)", build: buildWsLoadCpp },
+  native: { source: "clients/ws-load.c", label: "ws-load (C, libwebsockets)", build: buildWsLoad },
+};
 
 let chosen: WsProduceClient | null = null;
 
 /**
- * BENCH_WS_CLIENT: "node" (default) or "native". The native client is built
- * (once per run) on first use; with Debian 12's libwebsockets it costs more CPU
- * per request than the Node client (bench/README.md), so it is opt-in.
+ * BENCH_WS_CLIENT: "cpp" (default), "node" or "native" (libwebsockets). A
+ * native client is built (once per run) on first use. Per message the
+ * websocketpp client costs a fraction of the Node client's CPU, and Debian
+ * 12's libwebsockets more than the Node client's (bench/README.md).
  */
 export function wsProduceClient(env: NodeJS.ProcessEnv = process.env): WsProduceClient {
   if (chosen) return chosen;
-  const asked = env["BENCH_WS_CLIENT"] ?? "node";
-  if (asked !== "native" && asked !== "node") throw new Error(`BENCH_WS_CLIENT must be native or node, got "${asked}"`);
+  const asked = env["BENCH_WS_CLIENT"] ?? "cpp";
   if (asked === "node") return (chosen = { kind: "node", fallback: null });
-  const build = buildWsLoad(fileURLToPath(new URL("../.bench", import.meta.url)));
-  if ("binary" in build) return (chosen = { kind: "native", binary: build.binary });
+  const native = NATIVE[asked];
+  if (!native) throw new Error(`BENCH_WS_CLIENT must be cpp, node or native, got "${asked}"`);
+  const build = native.build(fileURLToPath(new URL("../.bench", import.meta.url)));
+  if ("binary" in build) return (chosen = { kind: "native", binary: build.binary, label: native.label });
   console.warn(
-    `\nWARNING: the native WebSocket load client (clients/ws-load.c) is unavailable, so ws-produce runs the Node client:\n  ${build.missing}\n`,
+    `\nWARNING: the native WebSocket load client (${native.source}) is unavailable, so ws-produce runs the Node client:\n  ${build.missing}\n`,
   );
   return (chosen = { kind: "node", fallback: build.missing.split("\n")[0] ?? build.missing });
 }
@@ -60,7 +74,7 @@ export interface WsLoadRun {
 
 type Line = LoopResult & { readonly messages: number };
 
-/** Runs clients/ws-load.c's binary to the end; percentiles come from its raw samples, as for the Node clients. */
+/** Runs a native client's binary (clients/ws-load.c or .cpp) to the end; percentiles come from its raw samples, as for the Node clients. */
 export async function runWsLoad(run: WsLoadRun): Promise<NodeClientResult> {
   const frameFile = `${run.scratch}.frame`;
   const samplesFile = `${run.scratch}.samples`;
