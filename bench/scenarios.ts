@@ -161,9 +161,9 @@ export async function grpcConsume(ctx: BenchContext, queue: string, durationS = 
 }
 
 /**
- * WebSocket produce: message_post frames to edge-ws, the REST workload. The
- * native client (clients/ws-load.c, libwebsockets) runs by default;
- * BENCH_WS_CLIENT=node, or a machine without libwebsockets-dev, runs clients/ws.ts.
+ * WebSocket produce: message_post frames to edge-ws, the REST workload, from
+ * the client BENCH_WS_CLIENT picks (ws-load-run.ts: the C++ websocketpp client
+ * by default, else clients/ws.ts when it cannot be built).
  */
 export async function wsProduce(ctx: BenchContext, queue: string, durationS = ctx.cfg.durationS): Promise<ScenarioResult> {
   const { cfg } = ctx;
@@ -182,7 +182,7 @@ export async function wsProduce(ctx: BenchContext, queue: string, durationS = ct
   const warnings = r.errors > 0 ? [`${r.errors} failed requests, first: ${r.firstError}`] : [];
   if (stored !== r.messages) warnings.push(`queue holds ${stored} messages, client counted ${r.messages}`);
   if (client.kind === "node" && client.fallback) warnings.push(`Node client instead of the native one: ${client.fallback}`);
-  const label = client.kind === "native" ? nativeWsLabel(ctx) : `${wsLabel(ctx, r)}${client.fallback ? " (native client unavailable)" : ""}`;
+  const label = client.kind === "native" ? nativeWsLabel(ctx, client.label) : `${wsLabel(ctx, r)}${client.fallback ? " (native client unavailable)" : ""}`;
   return result({ via: "ws", kind: "produce", client: label, ...fromNode(r), warnings, raw: r, usage, storageMessages: stored });
 }
 
@@ -208,9 +208,9 @@ function wsLabel(ctx: BenchContext, r: NodeClientResult): string {
   return `node ws, ${r.processes} process${r.processes > 1 ? "es" : ""}, ${ctx.cfg.concurrency} in flight over ${conns} connection${conns > 1 ? "s" : ""}`;
 }
 
-function nativeWsLabel(ctx: BenchContext): string {
+function nativeWsLabel(ctx: BenchContext, client: string): string {
   const conns = ctx.cfg.wsConnections;
-  return `ws-load (C, libwebsockets), 1 process, ${ctx.cfg.concurrency} in flight over ${conns} connection${conns > 1 ? "s" : ""}`;
+  return `${client}, 1 process, ${ctx.cfg.concurrency} in flight over ${conns} connection${conns > 1 ? "s" : ""}`;
 }
 
 function rateOr(ctx: BenchContext, id: string): number {
