@@ -13,6 +13,8 @@
  *                                    default 60; 0 turns the cache off
  *   ZAQAR_KEYSTONE_CACHE_ENTRIES     most cached validations; default 10000; 0 turns the cache off
  *   ZAQAR_KEYSTONE_TIMEOUT_MS        per request to Keystone; default 5000
+ *   ZAQAR_KEYSTONE_MAX_CONCURRENT    validations asked of Keystone at once, per process; default 16
+ *                                    (more wait, up to 64 per slot; beyond that: 503)
  *
  * Why 60 s: a token revoked in Keystone keeps working at an edge until its cached
  * validation ends, so the cache time is the revocation delay. keystonemiddleware
@@ -28,6 +30,7 @@ const DEFAULTS = {
   cacheSeconds: 60,
   cacheEntries: 10_000,
   timeoutMs: 5_000,
+  maxConcurrent: 16,
 };
 
 export function readKeystoneSettings(env: NodeJS.ProcessEnv): KeystoneSettings {
@@ -64,6 +67,7 @@ export function readKeystoneSettings(env: NodeJS.ProcessEnv): KeystoneSettings {
   const cacheSeconds = integer("ZAQAR_KEYSTONE_CACHE_SECONDS", DEFAULTS.cacheSeconds, 0, 86_400);
   const cacheMaxEntries = integer("ZAQAR_KEYSTONE_CACHE_ENTRIES", DEFAULTS.cacheEntries, 0, 10_000_000);
   const timeoutMs = integer("ZAQAR_KEYSTONE_TIMEOUT_MS", DEFAULTS.timeoutMs, 1, 600_000);
+  const maxConcurrent = integer("ZAQAR_KEYSTONE_MAX_CONCURRENT", DEFAULTS.maxConcurrent, 1, 10_000);
 
   if (problems.length > 0) throw new Error(`invalid Keystone configuration:\n  - ${problems.join("\n  - ")}`);
   return Object.freeze({
@@ -75,6 +79,7 @@ export function readKeystoneSettings(env: NodeJS.ProcessEnv): KeystoneSettings {
     cacheTtlMs: cacheSeconds * 1000,
     cacheMaxEntries,
     timeoutMs,
+    maxConcurrent,
   });
 }
 

@@ -63,6 +63,12 @@ export interface KeystoneSettings {
   readonly cacheMaxEntries: number;
   /** Per request to Keystone. */
   readonly timeoutMs: number;
+  /**
+   * Validations asked of Keystone at once (default 16): a flood of distinct
+   * unknown tokens queues here instead of piling onto Keystone; up to 64 per
+   * slot wait, beyond that validation throws KeystoneUnavailable (503).
+   */
+  readonly maxConcurrent?: number;
 }
 
 export interface TokenValidator {
@@ -85,6 +91,9 @@ export const MAX_TOKEN_LENGTH = 8192;
 export const INVALID_CACHE_MS = 10_000;
 
 const TOKEN_SYNTAX = /^[\x21-\x7e]+$/;
+const DEFAULT_MAX_CONCURRENT = 16;
+/** Waiting validations allowed per concurrent slot before new ones are refused. */
+const WAITING_PER_SLOT = 64;
 const WARN_EVERY_MS = 5_000;
 
 export function createKeystoneValidator(
@@ -100,6 +109,25 @@ export function createKeystoneValidator(
   const invalid = createTtlLru<true>(cacheOn ? Math.ceil(settings.cacheMaxEntries / 4) : 0);
   const inflight = new Map<string, Promise<Identity | null>>();
   let lastWarn = -Infinity;
+  const maxConcurrent = settings.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
+  let running = 0;
+  const waiting: Array<() => void> = [];
+
+  /** Runs `work` within maxConcurrent: a finishing one hands its slot to the first waiting. */
+  async function limited<T>(work: () => Promise<T>): Promise<T> {
+    if (running < maxConcurrent) running++;
+    else {
+      if (waiting.length >= maxConcurrent * WAITING_PER_SLOT) throw new KeystoneUnavailable("too many token validations are waiting for Keystone");
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next !== undefined) next();
+      else running--;
+    }
+  }
 
   // An outage would otherwise log once per request.
   const warn = (err: unknown): void => {
@@ -168,7 +196,7 @@ export function createKeystoneValidator(
       const shared = inflight.get(key);
       if (shared !== undefined) return shared;
 
-      const asking = ask(token).then(
+      const asking = limited(() => ask(token)).then(
         (identity) => {
           if (!closing.signal.aborted) remember(key, identity);
           return identity;
@@ -189,6 +217,8 @@ export function createKeystoneValidator(
     },
     close() {
       closing.abort();
+      // Waiting validations go on to find the validator closed.
+      for (const go of waiting.splice(0)) go();
       valid.clear();
       invalid.clear();
       inflight.clear();

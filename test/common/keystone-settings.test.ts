@@ -18,6 +18,7 @@ test("the required variables alone give the defaults", (t) => {
     cacheTtlMs: 60_000,
     cacheMaxEntries: 10_000,
     timeoutMs: 5_000,
+    maxConcurrent: 16,
   });
   t.true(Object.isFrozen(readKeystoneSettings(REQUIRED)));
 });
@@ -32,6 +33,7 @@ test("every variable is read", (t) => {
     ZAQAR_KEYSTONE_CACHE_SECONDS: "0",
     ZAQAR_KEYSTONE_CACHE_ENTRIES: "500",
     ZAQAR_KEYSTONE_TIMEOUT_MS: "1500",
+    ZAQAR_KEYSTONE_MAX_CONCURRENT: "4",
   });
   t.deepEqual(settings, {
     url: "https://keystone.example:5000/v3",
@@ -42,6 +44,7 @@ test("every variable is read", (t) => {
     cacheTtlMs: 0,
     cacheMaxEntries: 500,
     timeoutMs: 1500,
+    maxConcurrent: 4,
   });
 });
 

@@ -318,3 +318,34 @@ test("cached() answers only what the cache knows, without asking Keystone", asyn
   validator.close();
   t.is(validator.cached(token), undefined, "closed: validate() says why");
 });
+
+test("at most maxConcurrent validations reach Keystone at once; the rest wait their turn", async (t) => {
+  const { validator, proxy } = await setup(t, { maxConcurrent: 3, timeoutMs: 5000 });
+  const { token } = await issueToken(await createTenant());
+  t.truthy(await validator.validate(token)); // the service token is held from here on
+  const before = proxy.count(VALIDATE);
+  proxy.mode = "hang";
+  const asked = Array.from({ length: 10 }, (_, i) => validator.validate(`gAAAAAB-unknown-${i}`).then(() => "answered", (e: Error) => e.name));
+  await new Promise((r) => setTimeout(r, 500));
+  t.is(proxy.count(VALIDATE) - before, 3, "only three reached Keystone");
+  proxy.mode = "pass";
+  const outcomes = await Promise.all(asked);
+  // The three hung ones time out (503); the seven that waited are then asked and answered (unknown: null).
+  t.is(outcomes.filter((o) => o === "KeystoneUnavailable").length, 3);
+  t.is(outcomes.filter((o) => o === "answered").length, 7);
+  t.is(proxy.count(VALIDATE) - before, 10);
+});
+
+test("a validation queue that overflows is refused at once with KeystoneUnavailable", async (t) => {
+  const { validator, proxy } = await setup(t, { maxConcurrent: 1, timeoutMs: 5000 });
+  const { token } = await issueToken(await createTenant());
+  t.truthy(await validator.validate(token));
+  proxy.mode = "hang";
+  // One slot: one asks Keystone and 64 wait; the next is refused without waiting.
+  const held = Array.from({ length: 65 }, (_, i) => validator.validate(`gAAAAAB-held-${i}`).catch((e: Error) => e));
+  const started = Date.now();
+  await t.throwsAsync(validator.validate("gAAAAAB-one-too-many"), { instanceOf: KeystoneUnavailable, message: /too many token validations/ });
+  t.true(Date.now() - started < 500);
+  proxy.mode = "fail";
+  await Promise.all(held);
+});
