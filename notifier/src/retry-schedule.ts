@@ -20,31 +20,8 @@
  *
  * The n-th term is computed on demand, so a policy with a huge span costs nothing.
  */
+import { LINEAR_INTERVAL, RETRY_DEFAULTS, type BackoffFunction, type RetryPolicyValues } from "../../common/retry-policy.ts";
 
-/** Seconds between backoff steps: Zaqar's consts.LINEAR_INTERVAL. */
-export const LINEAR_INTERVAL = 5;
-
-export type BackoffFunction = "linear" | "arithmetic" | "geometric" | "exponential";
-
-/** A retry policy as the core renders it (RetryPolicy in notification.proto); delays in seconds. */
-export interface RetryPolicyLike {
-  readonly retriesWithNoDelay: number;
-  readonly minimumDelayRetries: number;
-  readonly minimumDelay: number;
-  readonly maximumDelay: number;
-  readonly maximumDelayRetries: number;
-  readonly retryBackoffFunction: string;
-}
-
-/** Zaqar's defaults, used when a job carries no policy. */
-export const DEFAULT_RETRY_POLICY: RetryPolicyLike = Object.freeze({
-  retriesWithNoDelay: 3,
-  minimumDelayRetries: 3,
-  minimumDelay: 5,
-  maximumDelay: 30,
-  maximumDelayRetries: 3,
-  retryBackoffFunction: "linear",
-});
 
 /** One backoff function between `min` and `max` seconds: its length and its k-th term (1-based). */
 export interface BackoffSequence {
@@ -125,7 +102,7 @@ export interface RetrySchedule {
 const count = (n: number): number => (Number.isFinite(n) && n > 0 ? Math.floor(n) : 0);
 const seconds = (n: number): number => (Number.isFinite(n) && n > 0 ? n : 0);
 
-export function createRetrySchedule(policy: RetryPolicyLike = DEFAULT_RETRY_POLICY): RetrySchedule {
+export function createRetrySchedule(policy: RetryPolicyValues = RETRY_DEFAULTS): RetrySchedule {
   const noDelay = count(policy.retriesWithNoDelay);
   const minRetries = count(policy.minimumDelayRetries);
   const maxRetries = count(policy.maximumDelayRetries);

@@ -20,7 +20,8 @@ import type { Job, JobsClient } from "./core-client.ts";
 import { createAckBatcher } from "./acks.ts";
 import { createLimiter } from "./limiter.ts";
 import { events, type Logger } from "./log.ts";
-import { createRetrySchedule, DEFAULT_RETRY_POLICY } from "./retry-schedule.ts";
+import { RETRY_DEFAULTS } from "../../common/retry-policy.ts";
+import { createRetrySchedule } from "./retry-schedule.ts";
 import type { Tasks } from "./tasks/index.ts";
 import { transient, type Outcome } from "./tasks/outcome.ts";
 import { JobKind } from "../../proto/gen/zaqar/v1/notification_pb.ts";
@@ -152,7 +153,7 @@ export function createWorker(options: WorkerOptions, deps: WorkerDeps): Worker {
       log.error({ ...jobFields(job), attempts, detail: outcome.detail }, events.permanentFailure);
       return;
     }
-    const delayS = createRetrySchedule(job.retryPolicy ?? DEFAULT_RETRY_POLICY).delayAfter(attempts);
+    const delayS = createRetrySchedule(job.retryPolicy ?? RETRY_DEFAULTS).delayAfter(attempts);
     if (delayS === null) {
       counts.failed++;
       acks.add(job);

@@ -1,5 +1,6 @@
 import test, { type ExecutionContext } from "ava";
-import { backoffList, createRetrySchedule, DEFAULT_RETRY_POLICY, type RetryPolicyLike } from "../../notifier/src/retry-schedule.ts";
+import { RETRY_DEFAULTS, type RetryPolicyValues } from "../../common/retry-policy.ts";
+import { backoffList, createRetrySchedule } from "../../notifier/src/retry-schedule.ts";
 
 // Reference sequences: Zaqar's four functions (notification/tasks/webhook.py) run
 // under CPython 3 on this machine, e.g. _Geometric_function(5, 30, 5).
@@ -85,7 +86,7 @@ test("degenerate spans give the formula's first term or nothing instead of divid
 });
 
 /** All delays of a schedule, after attempt 1, 2, ... until it says stop; checks maxAttempts agrees. */
-function delays(t: ExecutionContext, policy: RetryPolicyLike): number[] {
+function delays(t: ExecutionContext, policy: RetryPolicyValues): number[] {
   const schedule = createRetrySchedule(policy);
   const out: number[] = [];
   for (let attempts = 1; ; attempts++) {
@@ -98,24 +99,24 @@ function delays(t: ExecutionContext, policy: RetryPolicyLike): number[] {
 }
 
 test("the default policy makes 15 attempts: 3 at once, 3 after 5 s, the linear backoff, 3 after 30 s", (t) => {
-  t.deepEqual(delays(t, DEFAULT_RETRY_POLICY), [0, 0, 0, 5, 5, 5, 5, 10, 15, 20, 25, 30, 30, 30]);
+  t.deepEqual(delays(t, RETRY_DEFAULTS), [0, 0, 0, 5, 5, 5, 5, 10, 15, 20, 25, 30, 30, 30]);
   t.is(createRetrySchedule().maxAttempts, 15);
 });
 
 test("each phase of a policy can be empty", (t) => {
-  const base = { ...DEFAULT_RETRY_POLICY };
+  const base = { ...RETRY_DEFAULTS };
   t.deepEqual(delays(t, { ...base, retriesWithNoDelay: 0, minimumDelayRetries: 0, maximumDelayRetries: 0, retryBackoffFunction: "arithmetic" }), [5, 7, 12, 20, 30]);
   t.deepEqual(delays(t, { ...base, retriesWithNoDelay: 2, minimumDelayRetries: 1, minimumDelay: 10, maximumDelay: 10, maximumDelayRetries: 1 }), [0, 0, 10, 10]);
   t.deepEqual(delays(t, { ...base, retriesWithNoDelay: 0, minimumDelayRetries: 0, minimumDelay: 0, maximumDelay: 0, maximumDelayRetries: 0 }), []);
 });
 
 test("negative or fractional retry counts count as whole non-negative numbers", (t) => {
-  const policy = { ...DEFAULT_RETRY_POLICY, retriesWithNoDelay: -4, minimumDelayRetries: 1.7, maximumDelayRetries: -1, minimumDelay: 10, maximumDelay: 20 };
+  const policy = { ...RETRY_DEFAULTS, retriesWithNoDelay: -4, minimumDelayRetries: 1.7, maximumDelayRetries: -1, minimumDelay: 10, maximumDelay: 20 };
   t.deepEqual(delays(t, policy), [10, 10, 15]);
 });
 
 test("a huge span costs nothing up front and still walks step by step", (t) => {
-  const schedule = createRetrySchedule({ ...DEFAULT_RETRY_POLICY, minimumDelay: 5, maximumDelay: 2_000_000_000 });
+  const schedule = createRetrySchedule({ ...RETRY_DEFAULTS, minimumDelay: 5, maximumDelay: 2_000_000_000 });
   t.is(schedule.maxAttempts, 1 + 3 + 3 + 399_999_999 + 3);
   t.is(schedule.delayAfter(7), 5);
   t.is(schedule.delayAfter(8), 10);

@@ -3,32 +3,10 @@
  * §3.1): its validation, shared by subscription options and queue metadata,
  * and the effective policy of a delivery.
  */
+import { BACKOFF_FUNCTIONS, LINEAR_INTERVAL, RETRY_DEFAULTS, type RetryPolicyValues } from "../../../common/retry-policy.ts";
 import { ZaqarError, type Reason } from "../errors.ts";
 import { isPlainObject, isPyInt, pyIntValue, pyTruthy } from "./json.ts";
 
-/** The policy a notifier follows, every key filled in. Delays are seconds. */
-export interface RetryPolicyValues {
-  readonly retriesWithNoDelay: number;
-  readonly minimumDelayRetries: number;
-  readonly minimumDelay: number;
-  readonly maximumDelay: number;
-  readonly maximumDelayRetries: number;
-  readonly retryBackoffFunction: string;
-}
-
-/** Upstream's consts: RETRIES_WITH_NO_DELAY, MINIMUM_DELAY_RETRIES, MINIMUM_DELAY, ... */
-export const RETRY_DEFAULTS: RetryPolicyValues = Object.freeze({
-  retriesWithNoDelay: 3,
-  minimumDelayRetries: 3,
-  minimumDelay: 5,
-  maximumDelay: 30,
-  maximumDelayRetries: 3,
-  retryBackoffFunction: "linear",
-});
-
-const BACKOFF_FUNCTIONS: ReadonlySet<string> = new Set(["linear", "arithmetic", "geometric", "exponential"]);
-/** Step of the backoff sequences; minimum and maximum delay must be two steps apart. */
-const LINEAR_INTERVAL = 5;
 
 // Zaqar's key order, which decides which error a policy with several problems gets.
 const INT_KEYS = ["retries_with_no_delay", "minimum_delay_retries", "minimum_delay", "maximum_delay", "maximum_delay_retries"] as const;

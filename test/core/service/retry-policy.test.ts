@@ -5,8 +5,9 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import test from "ava";
+import { RETRY_DEFAULTS } from "../../../common/retry-policy.ts";
 import { ZaqarError } from "../../../core/src/errors.ts";
-import { effectiveRetryPolicy, RETRY_DEFAULTS, validateRetryPolicy } from "../../../core/src/service/retry-policy.ts";
+import { effectiveRetryPolicy, validateRetryPolicy } from "../../../core/src/service/retry-policy.ts";
 import { json, parse, startHarness } from "./subscription-harness.ts";
 
 const textOf = (policy: unknown): string | null => {
