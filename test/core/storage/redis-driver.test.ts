@@ -10,9 +10,10 @@ import { Redis } from "ioredis";
 import { createManualClock, type ManualClock } from "../../../core/src/clock.ts";
 import { isZaqarError, ZaqarError } from "../../../core/src/errors.ts";
 import type { Scope, StorageDriver } from "../../../core/src/storage/driver.ts";
-import { decodeKey, encodeProject, projectIndexKey, queueKey, queueKeys, SLACK_MS } from "../../../core/src/storage/redis/keys.ts";
+import { encodeProject, projectIndexKey, queueKey, queueKeys, SLACK_MS } from "../../../core/src/storage/redis/keys.ts";
 import { connectRedis, createRedisDriver, whenReady } from "../../../core/src/storage/redis/driver.ts";
 import { startRedisServer, type RedisServer } from "../../helpers/redis-server.ts";
+import { keysOfProject } from "./redis-keys.ts";
 
 let server: RedisServer;
 let raw: Redis;
@@ -53,17 +54,7 @@ async function open(t: ExecutionContext, options: { budget?: number; project?: s
   };
 }
 
-/** Every key of the driver that belongs to `project`. */
-async function keysOf(project: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, keys] = await raw.scan(cursor, "MATCH", `zq:{${encodeProject(project)}*`, "COUNT", 1000);
-    found.push(...keys.filter((k) => decodeKey(k)?.project === project));
-    cursor = next;
-  } while (cursor !== "0");
-  return found.sort();
-}
+const keysOf = (project: string): Promise<string[]> => keysOfProject(raw, project);
 
 const gen = async (scope: Scope): Promise<string> => (await raw.hget(queueKeys(scope).record, "gen")) ?? "";
 

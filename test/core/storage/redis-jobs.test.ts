@@ -13,10 +13,11 @@ import { createManualClock, type ManualClock } from "../../../core/src/clock.ts"
 import type { Scope, StorageDriver } from "../../../core/src/storage/driver.ts";
 import type { RedisContext } from "../../../core/src/storage/redis/context.ts";
 import { connectRedis, createRedisDriver, whenReady } from "../../../core/src/storage/redis/driver.ts";
-import { decodeKey, encodeProject, projectIndexKey, queueKeys, RECHECK_MS } from "../../../core/src/storage/redis/keys.ts";
+import { projectIndexKey, queueKeys, RECHECK_MS } from "../../../core/src/storage/redis/keys.ts";
 import { defineScripts } from "../../../core/src/storage/redis/scripts.ts";
 import { createSubscribedIndex } from "../../../core/src/storage/redis/subscribed-index.ts";
 import { startRedisServer, type RedisServer } from "../../helpers/redis-server.ts";
+import { keysOfProject } from "./redis-keys.ts";
 
 let server: RedisServer;
 let raw: Redis;
@@ -68,17 +69,7 @@ async function open(t: ExecutionContext): Promise<Env> {
   };
 }
 
-/** Every key of the driver that belongs to `project`. */
-async function keysOf(project: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, keys] = await raw.scan(cursor, "MATCH", `zq:{${encodeProject(project)}*`, "COUNT", 1000);
-    found.push(...keys.filter((k) => decodeKey(k)?.project === project));
-    cursor = next;
-  } while (cursor !== "0");
-  return found.sort();
-}
+const keysOf = (project: string): Promise<string[]> => keysOfProject(raw, project);
 
 test("subscriptions and jobs live in the documented keys under the queue's hash tag, without expiry", async (t) => {
   const { driver, scope, base, index, post, subscribe } = await open(t);
