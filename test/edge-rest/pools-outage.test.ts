@@ -4,28 +4,14 @@
  */
 import anyTest, { type TestFn } from "ava";
 import { freePort } from "../helpers/free-port.ts";
-import { startRedisServer, type RedisServer } from "../helpers/redis-server.ts";
 import { ERROR_HEADERS, errorText, useEdge, type Api } from "./harness.ts";
+import { useEdgeOnRedis } from "./stores.ts";
 
 const test = anyTest as TestFn<unknown>;
 // A port that was free a moment ago: nothing listens on it (awaited before any test is declared).
 const deadCore = `127.0.0.1:${await freePort()}`;
-let redis: RedisServer;
-test.serial.before(async () => {
-  redis = await startRedisServer();
-});
-const onRedis = useEdge(test, {
-  adminMode: true,
-  pooling: true,
-  core: {
-    store: "redis",
-    get redisUrl() {
-      return redis.url;
-    },
-  },
-});
+const { env: onRedis, redis } = useEdgeOnRedis(test, {}, { adminMode: true, pooling: true });
 const noCore = useEdge(test, { adminMode: true, pooling: true, coreUrl: deadCore });
-test.after.always(async () => redis?.stop());
 
 const ADMIN = { "X-Roles": "admin" };
 const ROUTES: ReadonlyArray<readonly [string, string, object | undefined, string]> = [
@@ -51,7 +37,7 @@ async function allUnavailable(t: { is(a: unknown, b: unknown, m?: string): void;
 }
 
 test.serial("with Redis down every pool and flavor route answers 503 with its own text", async (t) => {
-  await redis.kill();
+  await redis().kill();
   await allUnavailable(t, onRedis.api());
 });
 

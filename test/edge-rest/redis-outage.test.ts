@@ -4,24 +4,10 @@
  * Redis is back (no restart of the core or the edge).
  */
 import anyTest, { type TestFn } from "ava";
-import { startRedisServer, type RedisServer } from "../helpers/redis-server.ts";
-import { useEdge, type EdgeEnv } from "./harness.ts";
+import { useEdgeOnRedis } from "./stores.ts";
 
 const test = anyTest as TestFn<unknown>;
-let redis: RedisServer;
-// Serial hooks run before the concurrent ones: Redis is up before the core starts.
-test.serial.before(async () => {
-  redis = await startRedisServer();
-});
-const env: EdgeEnv = useEdge(test, {
-  core: {
-    store: "redis",
-    get redisUrl() {
-      return redis.url;
-    },
-  },
-});
-test.after.always(async () => redis?.stop());
+const { env, redis } = useEdgeOnRedis(test);
 
 const unavailable = (what: string) => ({
   title: "Service temporarily unavailable",
@@ -33,7 +19,7 @@ test.serial("while Redis is down the REST API answers 503 with Zaqar's body, the
   t.is((await api.put("/v2/queues/jobs")).status, 201);
   await api.postMessages("jobs", [{ body: "before" }]);
 
-  await redis.kill();
+  await redis().kill();
   const started = Date.now();
   const post = await api.post("/v2/queues/jobs/messages", { messages: [{ body: "during" }] });
   t.is(post.status, 503);
@@ -48,7 +34,7 @@ test.serial("while Redis is down the REST API answers 503 with Zaqar's body, the
   t.true(Date.now() - started < 10_000, "outage answers come quickly, not after long timeouts");
 
   // A new, empty server on the same port: the service reconnects by itself.
-  await redis.restart();
+  await redis().restart();
   let status = 0;
   for (let i = 0; i < 50 && status !== 201; i++) {
     status = (await api.post("/v2/queues/jobs/messages", { messages: [{ body: "after" }] })).status;

@@ -11,19 +11,18 @@ import { useEdge, type EdgeEnv, type EdgeOptions } from "./harness.ts";
 
 export type Store = "memory" | "redis";
 
-/** `core`: settings both cores share (a manual clock, extra ZAQAR_* settings); `edge`: both edges' (admin mode, pooling). */
-export function useEdgeOnStores(
+/** The REST stack on the redis store of its own redis-server; `redis()` is that server, for tests that kill and restart it. */
+export function useEdgeOnRedis(
   test: TestFn<unknown>,
   core: Omit<TestCoreOptions, "store" | "redisUrl"> = {},
   edge: Omit<EdgeOptions, "core" | "coreUrl"> = {},
-): ReadonlyArray<readonly [Store, EdgeEnv]> {
+): { readonly env: EdgeEnv; readonly redis: () => RedisServer } {
   let redis: RedisServer | undefined;
   // Serial hooks run before the concurrent ones: Redis is up before its core starts.
   test.serial.before(async () => {
     redis = await startRedisServer();
   });
-  const memory = useEdge(test, { ...edge, core: { ...core } });
-  const onRedis = useEdge(test, {
+  const env = useEdge(test, {
     ...edge,
     core: {
       ...core,
@@ -34,6 +33,17 @@ export function useEdgeOnStores(
     },
   });
   test.after.always(async () => redis?.stop());
+  return { env, redis: () => redis as RedisServer };
+}
+
+/** `core`: settings both cores share (a manual clock, extra ZAQAR_* settings); `edge`: both edges' (admin mode, pooling). */
+export function useEdgeOnStores(
+  test: TestFn<unknown>,
+  core: Omit<TestCoreOptions, "store" | "redisUrl"> = {},
+  edge: Omit<EdgeOptions, "core" | "coreUrl"> = {},
+): ReadonlyArray<readonly [Store, EdgeEnv]> {
+  const memory = useEdge(test, { ...edge, core: { ...core } });
+  const onRedis = useEdgeOnRedis(test, core, edge).env;
   return [
     ["memory", memory],
     ["redis", onRedis],

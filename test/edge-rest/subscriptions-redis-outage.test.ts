@@ -5,24 +5,11 @@
  * back the routes work again without a restart.
  */
 import anyTest, { type TestFn } from "ava";
-import { startRedisServer, type RedisServer } from "../helpers/redis-server.ts";
-import { ERROR_HEADERS, useEdge, type EdgeEnv, type WireRequest } from "./harness.ts";
+import { ERROR_HEADERS, type WireRequest } from "./harness.ts";
+import { useEdgeOnRedis } from "./stores.ts";
 
 const test = anyTest as TestFn<unknown>;
-let redis: RedisServer;
-// Serial hooks run before the concurrent ones: Redis is up before the core starts.
-test.serial.before(async () => {
-  redis = await startRedisServer();
-});
-const env: EdgeEnv = useEdge(test, {
-  core: {
-    store: "redis",
-    get redisUrl() {
-      return redis.url;
-    },
-  },
-});
-test.after.always(async () => redis?.stop());
+const { env, redis } = useEdgeOnRedis(test);
 
 const ID = "5c3e6f2f-3fd5-4b34-8d1a-1a1a1a1a1a1a";
 
@@ -30,7 +17,7 @@ test.serial("while Redis is down subscription routes answer 503 with their own t
   const api = env.api();
   t.is((await api.post("/v2/queues/jobs/subscriptions", { subscriber: "http://127.0.0.1:9/a" })).status, 201);
 
-  await redis.kill();
+  await redis().kill();
   const started = Date.now();
   for (const base of ["/v2/queues/jobs", "/v2/topics/news"]) {
     const subs = `${base}/subscriptions`;
@@ -52,7 +39,7 @@ test.serial("while Redis is down subscription routes answer 503 with their own t
   t.true(Date.now() - started < 10_000, "outage answers come quickly, not after long timeouts");
 
   // A new, empty server on the same port: the service reconnects by itself.
-  await redis.restart();
+  await redis().restart();
   let status = 0;
   for (let i = 0; i < 50 && status !== 201; i++) {
     status = (await api.post("/v2/queues/jobs/subscriptions", { subscriber: "http://127.0.0.1:9/c" })).status;
