@@ -9,6 +9,7 @@
  *   503 "Service temporarily unavailable" with the route's "what failed" text.
  */
 import type { Logger } from "pino";
+import { UNAVAILABLE_TEXTS } from "../../common/unavailable-texts.ts";
 import { CoreError } from "./core-client.ts";
 
 /** An error response decided by the edge. */
@@ -30,60 +31,18 @@ export class HttpError extends Error {
 
 /**
  * What each route was doing, in Zaqar's words, for the 503 description
- * "<text> Please try again in a few seconds." (zaqar/transport/wsgi/v2_0/*.py).
+ * "<text> Please try again in a few seconds." when the core cannot be reached:
+ * the core's own texts for its operations (common/unavailable-texts.ts, the
+ * same the core answers for a storage outage), plus the routes that differ.
  * null: the route answers a bare 503 with no body (Zaqar's ping).
  */
 export const whatFailed = {
+  ...UNAVAILABLE_TEXTS,
   home: "Home document could not be served.",
-  listQueues: "Queues could not be listed.",
-  getQueue: "Queue metadata could not be retrieved.",
-  createQueue: "Queue could not be created.",
-  updateQueue: "Queue could not be updated.",
-  deleteQueue: "Queue could not be deleted.",
-  getQueueStats: "Queue stats could not be read.",
-  purgeQueue: "Queue could not be purged.",
-  shareQueue: "Queue could not be shared.",
-  postMessages: "Messages could not be enqueued.",
-  listMessages: "Messages could not be listed.",
+  // GET by ids: Zaqar's messages collection words it for a message.
   getMessages: "Message could not be retrieved.",
-  deleteMessages: "Messages could not be deleted.",
   popMessages: "Messages could not be popped.",
-  getMessage: "Message could not be retrieved.",
-  deleteMessage: "Message could not be deleted.",
-  createClaim: "Claim could not be created.",
-  getClaim: "Claim could not be queried.",
-  updateClaim: "Claim could not be updated.",
-  deleteClaim: "Claim could not be deleted.",
   ping: null,
-  getHealth: "Health status could not be read.",
-  listTopics: "Topics could not be listed.",
-  getTopic: "Topic metadata could not be retrieved.",
-  createTopic: "Topic could not be created.",
-  updateTopic: "Topic could not be updated.",
-  deleteTopic: "Topic could not be deleted.",
-  getTopicStats: "Topic stats could not be read.",
-  purgeTopic: "Topic could not be purged.",
-  createSubscription: "Subscription could not be created.",
-  listSubscriptions: "Subscriptions could not be listed.",
-  getSubscription: "Subscription could not be retrieved.",
-  // Zaqar answers an unexpected PATCH or confirm failure with 400 "Unable to
-  // update/confirm subscription"; an unreachable core or store is a 503 here,
-  // as on every other route, so that clients retry it.
-  updateSubscription: "Subscription could not be updated.",
-  deleteSubscription: "Subscription could not be deleted.",
-  confirmSubscription: "Subscription could not be confirmed.",
-  // Zaqar's pool and flavor handlers catch no storage errors (a 500); these
-  // are worded like every other route's, as the core's are.
-  createPool: "Pool could not be created.",
-  listPools: "Pools could not be listed.",
-  getPool: "Pool could not be retrieved.",
-  updatePool: "Pool could not be updated.",
-  deletePool: "Pool could not be deleted.",
-  createFlavor: "Flavor could not be created.",
-  listFlavors: "Flavors could not be listed.",
-  getFlavor: "Flavor could not be retrieved.",
-  updateFlavor: "Flavor could not be updated.",
-  deleteFlavor: "Flavor could not be deleted.",
 } as const satisfies Record<string, string | null>;
 
 export type FailureKey = keyof typeof whatFailed;
