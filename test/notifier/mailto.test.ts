@@ -1,8 +1,7 @@
-import { createServer as createNetServer, type Socket } from "node:net";
-import type { AddressInfo } from "node:net";
 import test from "ava";
 import { createMailer, type MailerOptions } from "../../notifier/src/tasks/mailto.ts";
 import { freePort } from "../helpers/free-port.ts";
+import { startMuteServer } from "../helpers/mute-server.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
 
 const DEFAULT_FROM = "Zaqar Notifications <no-reply@zaqar.test>";
@@ -54,18 +53,9 @@ test("an SMTP server that refuses connections is unreachable: worth retrying", a
 });
 
 test("an SMTP server that never greets times out as unreachable: worth retrying", async (t) => {
-  const sockets = new Set<Socket>();
-  const mute = createNetServer((s) => {
-    sockets.add(s);
-    s.on("data", () => undefined);
-  });
-  await new Promise<void>((r) => mute.listen(0, "127.0.0.1", r));
-  t.teardown(() => {
-    for (const s of sockets) s.destroy();
-    mute.close();
-  });
+  const mutePort = await startMuteServer(t);
   const started = performance.now();
-  const outcome = await mailer(t, `smtp://127.0.0.1:${(mute.address() as AddressInfo).port}`, { timeoutMs: 300 }).send({ to: "ops@example.com", from: "", subject: "s", text: "t" });
+  const outcome = await mailer(t, `smtp://127.0.0.1:${mutePort}`, { timeoutMs: 300 }).send({ to: "ops@example.com", from: "", subject: "s", text: "t" });
   const took = performance.now() - started;
   t.true(!outcome.delivered && outcome.retry, outcome.detail);
   t.regex(outcome.detail, /unreachable.*ETIMEDOUT/);

@@ -3,10 +3,9 @@
  * and REST edge in process, real notifier processes, real HTTP receivers and
  * a real SMTP server. Every test has its own core and its own project.
  */
-import { createServer as createNetServer, type Socket } from "node:net";
-import type { AddressInfo } from "node:net";
 import test, { type ExecutionContext } from "ava";
 import { freePort } from "../../helpers/free-port.ts";
+import { startMuteServer } from "../../helpers/mute-server.ts";
 import { startSmtpSink } from "../../helpers/smtp-sink.ts";
 import { startWebhookReceiver, type Responder, type WebhookReceiver } from "../../helpers/webhook-receiver.ts";
 import { startNotifyStack, type NotifierProcess } from "./stack.ts";
@@ -151,23 +150,14 @@ export function defineNotifyFlows(store: Store): void {
   });
 
   test(title("an SMTP server that never answers does not hold up webhooks"), async (t) => {
-    const sockets = new Set<Socket>();
-    const mute = createNetServer((s) => {
-      sockets.add(s);
-      s.on("data", () => undefined);
-    });
-    await new Promise<void>((r) => mute.listen(0, "127.0.0.1", r));
-    t.teardown(() => {
-      for (const s of sockets) s.destroy();
-      mute.close();
-    });
+    const mutePort = await startMuteServer(t);
     const stack = await startNotifyStack(t, { store });
     const hook = await receiver(t);
     const api = stack.api();
     await api("POST", "/v2/queues/mixed/subscriptions", { subscriber: "mailto:ops@example.com" });
     await api("POST", "/v2/queues/mixed/subscriptions", { subscriber: hook.url() });
     const notifier = await stack.spawnNotifier({
-      ZAQAR_SMTP_URL: `smtp://127.0.0.1:${(mute.address() as AddressInfo).port}`,
+      ZAQAR_SMTP_URL: `smtp://127.0.0.1:${mutePort}`,
       // Stuck mails would hold a shared slot for up to 3 × 20 s each.
       ZAQAR_SMTP_TIMEOUT_MS: "20000",
       ZAQAR_NOTIFIER_LEASE_SECONDS: "120",
